@@ -1,0 +1,26 @@
+/**
+ * The one route table. `infra/api.ts` creates exactly these API Gateway routes, and the local runner serves
+ * exactly these paths, so the deployed API and `npm start` cannot drift (test/infra checks both ways).
+ *
+ * `path` uses API Gateway HTTP API syntax: `{name}` captures one segment, a trailing `{name+}` captures the rest.
+ * `fn` names the Lambda (a module `functions/<fn>.ts` exporting `handler`).
+ */
+
+export type HttpFunctionName = "ingest" | "query" | "webhook";
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "ANY";
+
+export interface HttpRoute {
+  method: HttpMethod;
+  path: string;
+  fn: HttpFunctionName;
+  /** One line for the README and the status page. */
+  description: string;
+}
+
+export const ROUTES: readonly HttpRoute[] = [
+  // ── ingest: every push format becomes one validated remote-write batch ──
+  { method: "POST", path: "/api/v1/write", fn: "ingest", description: "Prometheus remote write (Telegraf, Prometheus agent, Alloy, OTel Collector)" },
+];
+
+/** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */
+export const routeKey = (route: HttpRoute): string => `${route.method} ${route.path}`;

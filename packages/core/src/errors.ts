@@ -1,0 +1,36 @@
+/**
+ * A request-level failure with the HTTP status the caller should see.
+ *
+ * Everything that rejects input throws (or returns) one of these; handlers turn it into a response with a
+ * one-line message. `reason` is a short, stable, metric-safe code (`invalid_label_name`, `body_too_large`, …)
+ * used for `ampgate_ingest_rejected_samples_total{reason}` and in logs; `message` is the human sentence, which
+ * names the series/line and the rule it broke and never contains a secret.
+ */
+export class RequestError extends Error {
+  override readonly name = "RequestError";
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly options: { retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+  }
+
+  /** 429 and 5xx tell a remote-write sender to keep its data and retry. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+}
+
+export const badRequest = (reason: string, message: string) => new RequestError(400, reason, message);
+export const unauthorized = (message = "missing or invalid bearer token") =>
+  new RequestError(401, "unauthorized", message, { headers: { "www-authenticate": 'Bearer realm="ampgate"' } });
+export const forbidden = (message: string) => new RequestError(403, "forbidden", message);
+export const notFound = (message = "not found") => new RequestError(404, "not_found", message);
+export const payloadTooLarge = (reason: string, message: string) => new RequestError(413, reason, message);
+export const unsupportedMediaType = (message: string) => new RequestError(415, "unsupported_media_type", message);
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new RequestError(429, "rate_limited", message, { retryAfterSeconds });
+export const serviceUnavailable = (reason: string, message: string, retryAfterSeconds?: number) =>
+  new RequestError(503, reason, message, retryAfterSeconds === undefined ? {} : { retryAfterSeconds });

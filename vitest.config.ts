@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// Two cores and real child processes (Prometheus, Chromium): keep workers few so timings stay honest.
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ["default"],
+  },
+});
