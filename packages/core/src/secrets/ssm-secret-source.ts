@@ -1,0 +1,93 @@
+/**
+ * Secrets from SSM Parameter Store SecureStrings, cached with a bounded TTL.
+ *
+ *   const secrets = createSsmSecretSource({ prefix: "/ampgate/prod/", names: ["ingest-tokens"] });
+ *   const json = await secrets.get("ingest-tokens");
+ *
+ * - One `GetParameters` call (WithDecryption) per TTL for all the names this function needs. Only those names
+ *   are requested: IAM grants each function exactly its parameters, and asking for one more would fail the call.
+ * - Rotation: a new value is picked up within `ttlMs` without a redeploy.
+ * - If SSM is unreachable and a cached copy exists, the copy is served (with a warning) for up to
+ *   `maxStaleMs`, so an SSM blip does not turn into rejected pushes; with no copy the error propagates and the
+ *   caller answers 503 (retryable).
+ * - Concurrent callers share one in-flight request.
+ */
+import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { createLogger, registerSecret, type Logger } from "../log/logger";
+import type { SecretName, SecretSource } from "./secret-source";
+
+export interface SsmSecretSourceOptions {
+  /** Parameter name prefix, with trailing slash: `/ampgate/<stage>/`. */
+  prefix: string;
+  /** The parameters this function reads. */
+  names: readonly SecretName[];
+  /** Default 60 s. */
+  ttlMs?: number;
+  /** How long a cached copy may be served while SSM fails. Default 15 min. */
+  maxStaleMs?: number;
+  /** Default: a client for the Lambda's region; `endpoint` points it at a local SSM-compatible server. */
+  client?: Pick<SSMClient, "send">;
+  endpoint?: string;
+  now?: () => number;
+  log?: Logger;
+}
+
+export class SecretsUnavailableError extends Error {
+  override readonly name = "SecretsUnavailableError";
+}
+
+export function createSsmSecretSource(options: SsmSecretSourceOptions): SecretSource {
+  if (!options.prefix.startsWith("/") || !options.prefix.endsWith("/")) {
+    throw new Error(`secrets prefix must start and end with "/", got ${JSON.stringify(options.prefix)}`);
+  }
+  const ttlMs = options.ttlMs ?? 60_000;
+  const maxStaleMs = options.maxStaleMs ?? 15 * 60_000;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger({ fields: { component: "ssm-secrets" } });
+  const client = options.client ?? new SSMClient(options.endpoint ? { endpoint: options.endpoint } : {});
+  const names = [...new Set(options.names)];
+
+  let cache: { values: Map<SecretName, string>; fetchedAt: number } | undefined;
+  let inFlight: Promise<Map<SecretName, string>> | undefined;
+
+  async function fetchAll(): Promise<Map<SecretName, string>> {
+    const response = await client.send(
+      new GetParametersCommand({ Names: names.map((name) => options.prefix + name), WithDecryption: true }),
+    );
+    const values = new Map<SecretName, string>();
+    for (const parameter of response.Parameters ?? []) {
+      const name = parameter.Name?.slice(options.prefix.length) as SecretName | undefined;
+      if (name && parameter.Value !== undefined) {
+        registerSecret(parameter.Value);
+        values.set(name, parameter.Value);
+      }
+    }
+    return values;
+  }
+
+  async function refresh(): Promise<Map<SecretName, string>> {
+    try {
+      const values = await fetchAll();
+      cache = { values, fetchedAt: now() };
+      return values;
+    } catch (error) {
+      const age = cache ? now() - cache.fetchedAt : Infinity;
+      if (cache && age <= maxStaleMs) {
+        log.warn("SSM unavailable; serving cached secrets", { ageSeconds: Math.round(age / 1000), error });
+        return cache.values;
+      }
+      throw new SecretsUnavailableError(
+        `cannot read secrets from SSM (${(error as Error).name}: ${(error as Error).message})`,
+      );
+    }
+  }
+
+  return {
+    async get(name) {
+      if (!names.includes(name)) throw new Error(`secret "${name}" was not declared for this function`);
+      if (cache && now() - cache.fetchedAt < ttlMs) return cache.values.get(name);
+      inFlight ??= refresh().finally(() => { inFlight = undefined; });
+      return (await inFlight).get(name);
+    },
+  };
+}
