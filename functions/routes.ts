@@ -6,6 +6,8 @@
  * `fn` names the Lambda (a module `functions/<fn>.ts` exporting `handler`).
  */
 
+import type { PushFormatName } from "@ampgate/core/ingest/push-formats";
+
 export type HttpFunctionName = "ingest" | "query" | "webhook";
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "ANY";
 
@@ -15,11 +17,13 @@ export interface HttpRoute {
   fn: HttpFunctionName;
   /** One line for the README and the status page. */
   description: string;
+  /** For ingest routes: which push format decodes the body (packages/core/src/ingest/push-formats.ts). */
+  format?: PushFormatName;
 }
 
 export const ROUTES: readonly HttpRoute[] = [
   // ── ingest: every push format becomes one validated remote-write batch ──
-  { method: "POST", path: "/api/v1/write", fn: "ingest", description: "Prometheus remote write (Telegraf, Prometheus agent, Alloy, OTel Collector)" },
+  { method: "POST", path: "/api/v1/write", fn: "ingest", format: "remote-write", description: "Prometheus remote write (Telegraf, Prometheus agent, Alloy, OTel Collector)" },
 ];
 
 /** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */

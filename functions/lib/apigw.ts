@@ -29,6 +29,7 @@ export function toCoreRequest(event: APIGatewayProxyEventV2): CoreRequest {
   }
   return {
     method: event.requestContext.http.method.toUpperCase(),
+    routeKey: event.routeKey,
     path: event.rawPath,
     headers,
     query: new URLSearchParams(event.rawQueryString ?? ""),

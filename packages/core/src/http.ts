@@ -5,6 +5,8 @@
 
 export interface CoreRequest {
   method: string;
+  /** The matched route as API Gateway names it, e.g. `POST /api/v1/write` or `GET /api/v1/label/{name}/values`. */
+  routeKey: string;
   /** Path without query string, e.g. `/api/v1/write`. */
   path: string;
   /** Lower-case header names; repeated headers joined with ", " (as API Gateway HTTP APIs do). */

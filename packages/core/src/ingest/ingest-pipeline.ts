@@ -1,0 +1,143 @@
+/**
+ * One push, from request to response — the same steps for every format:
+ *
+ *   authenticate → size check → decode (format) → stamp the token's labels → validate → write to AMP → respond
+ *
+ * A push is acknowledged (2xx) only after AMP accepted every part of it. Input that can never be accepted gets a
+ * 4xx naming the problem, and nothing is forwarded; AMP trouble gets 429/503 with Retry-After so the sender
+ * keeps its data and retries. Exactly one structured log line is written per request, never with the token.
+ */
+import { RequestError, payloadTooLarge, serviceUnavailable, unauthorized } from "../errors";
+import { type CoreRequest, type CoreResponse, emptyResponse, textResponse } from "../http";
+import type { Logger } from "../log/logger";
+import { findByToken } from "../auth/token-hash";
+import { presentedToken } from "../auth/credentials";
+import type { IngestToken } from "../auth/ingest-tokens";
+import type { RemoteWriteLimits } from "../remote-write/limits";
+import { validateWriteRequest } from "../remote-write/validate";
+import { stampLabels } from "../remote-write/stamp";
+import type { WriteRequest } from "../remote-write/types";
+import type { PushFormat, PushOutcome } from "./push-format";
+
+/** What the pipeline needs from the AMP client (amp/remote-write-client.ts). */
+export interface RemoteWriter {
+  write(request: WriteRequest, options: { deadline: number; requestId?: string }): Promise<{ status: number; attempts: number }>;
+}
+
+export interface IngestDependencies {
+  /** Current ingest tokens (cached by the secret source). */
+  tokens(): Promise<IngestToken[]>;
+  writer: RemoteWriter;
+  /** Turns whatever the writer threw into the status the sender should see (amp/ decides retryability). */
+  writeErrorToRequestError(error: unknown): RequestError;
+  limits: RemoteWriteLimits;
+  /** Largest request body accepted, before decompression. */
+  maxBodyBytes: number;
+  now(): number;
+  log: Logger;
+}
+
+export interface IngestCall {
+  request: CoreRequest;
+  format: PushFormat;
+  /** Epoch ms by which a response must be returned. */
+  deadline: number;
+}
+
+interface Counts { series: number; samples: number; histograms: number; exemplars: number }
+
+function countBatch(request: WriteRequest): Counts {
+  let samples = 0;
+  let histograms = 0;
+  let exemplars = 0;
+  for (const series of request.timeseries) {
+    samples += series.samples.length;
+    histograms += series.histograms.length;
+    exemplars += series.exemplars.length;
+  }
+  return { series: request.timeseries.length, samples, histograms, exemplars };
+}
+
+function errorResponse(error: RequestError, call: IngestCall): CoreResponse {
+  const headers: Record<string, string> = { ...error.options.headers };
+  if (error.options.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
+  const shaped = call.format.respondError?.(error, call.request);
+  if (shaped) return { ...shaped, headers: { ...shaped.headers, ...headers } };
+  return textResponse(error.status, error.message, headers);
+}
+
+async function authenticate(call: IngestCall, deps: IngestDependencies): Promise<IngestToken> {
+  const presented = presentedToken(call.request.headers) ?? call.format.credential?.(call.request);
+  if (!presented) throw unauthorized("missing credentials: send Authorization: Bearer <ingest token>");
+  let tokens: IngestToken[];
+  try {
+    tokens = await deps.tokens();
+  } catch (error) {
+    deps.log.error("ingest tokens unavailable", { error });
+    throw serviceUnavailable("secrets_unavailable", "ingest tokens are temporarily unavailable; retry", 5);
+  }
+  const token = findByToken(tokens, presented);
+  if (!token) throw unauthorized("invalid ingest token");
+  return token;
+}
+
+export async function handlePush(call: IngestCall, deps: IngestDependencies): Promise<CoreResponse> {
+  const started = deps.now();
+  const { request, format } = call;
+  const entry: Record<string, unknown> = {
+    requestId: request.requestId,
+    route: request.routeKey,
+    format: format.name,
+    bytes: request.body.byteLength,
+  };
+  let response: CoreResponse;
+  try {
+    const token = await authenticate(call, deps);
+    entry.token = token.name;
+    const maxBodyBytes = Math.min(deps.maxBodyBytes, token.maxBodyBytes ?? Infinity);
+    if (request.body.byteLength > maxBodyBytes) {
+      throw payloadTooLarge("body_too_large", `request body is ${request.body.byteLength} bytes; the limit is ${maxBodyBytes}`);
+    }
+    const decoded = await format.decode(request, { now: started, maxDecodedBytes: deps.limits.maxDecodedBodyBytes });
+    const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), deps.limits);
+    const counts = countBatch(batch);
+    Object.assign(entry, counts, decoded.rejected.length ? { rejectedItems: decoded.rejected.length } : {});
+    if (batch.timeseries.length > 0 || batch.metadata.length > 0) {
+      const written = await deps.writer
+        .write(batch, { deadline: call.deadline, requestId: request.requestId })
+        .catch((error: unknown) => { throw deps.writeErrorToRequestError(error); });
+      entry.ampStatus = written.status;
+      entry.ampAttempts = written.attempts;
+    }
+    const outcome: PushOutcome = {
+      decoded: { ...decoded, writeRequest: batch },
+      samplesWritten: counts.samples,
+      histogramsWritten: counts.histograms,
+      exemplarsWritten: counts.exemplars,
+    };
+    response = format.respond?.(outcome) ?? defaultResponse(outcome);
+  } catch (caught) {
+    // Anything that is not a RequestError is a bug: the sender gets a retryable 500 and keeps its data.
+    const error = caught instanceof RequestError
+      ? caught
+      : new RequestError(500, "internal_error", "internal error; the batch was not written");
+    if (!(caught instanceof RequestError)) entry.cause = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    entry.reason = error.reason;
+    entry.error = error.message;
+    response = errorResponse(error, call);
+  }
+  entry.status = response.status;
+  entry.durationMs = deps.now() - started;
+  const level = response.status >= 500 ? "error" : response.status >= 400 ? "warn" : "info";
+  deps.log[level]("push", entry);
+  return response;
+}
+
+/** 204 when everything was written; 400 listing what was dropped when only part of the body was usable. */
+function defaultResponse(outcome: PushOutcome): CoreResponse {
+  const { rejected } = outcome.decoded;
+  if (rejected.length === 0) return emptyResponse(204);
+  const first = rejected[0]!;
+  const where = first.position === undefined ? "" : ` at ${first.position}`;
+  return textResponse(400, `partial write: ${rejected.length} item(s) rejected, the rest written; first${where}: ${first.message}`);
+}

@@ -1,0 +1,51 @@
+/**
+ * A push format: how one kind of request body becomes a remote-write batch.
+ *
+ * The ingest pipeline (ingest-pipeline.ts) is the same for every format — authenticate, decode, validate,
+ * stamp the token's labels, write to AMP, respond — and only the steps below differ. Formats live in
+ * `formats/` and are listed in `push-formats.ts`; a route in functions/routes.ts names its format.
+ */
+import type { RequestError } from "../errors";
+import type { CoreRequest, CoreResponse } from "../http";
+import type { WriteRequest } from "../remote-write/types";
+
+export interface PushContext {
+  /** Request arrival time, epoch ms: the timestamp of samples that carry none. */
+  now: number;
+  /** Largest decompressed body a format may produce (bounds gzip/snappy before allocation). */
+  maxDecodedBytes: number;
+}
+
+/** One part of the body that was not accepted while the rest was (Influx-style partial writes). */
+export interface RejectedItem {
+  /** 1-based line number (text formats) or array index (JSON), when there is one. */
+  position?: number;
+  reason: string;
+  message: string;
+}
+
+export interface DecodedPush {
+  writeRequest: WriteRequest;
+  /** Items dropped while decoding; the rest is still written. Empty for all-or-nothing formats. */
+  rejected: RejectedItem[];
+}
+
+export interface PushOutcome {
+  decoded: DecodedPush;
+  samplesWritten: number;
+  histogramsWritten: number;
+  exemplarsWritten: number;
+}
+
+export interface PushFormat {
+  /** Stable name for logs and the `format` metric label: `remote-write`, `influx`, `prometheus-text`, … */
+  name: string;
+  /** Convert the request to a WriteRequest; throw RequestError for input that cannot be used at all. */
+  decode(request: CoreRequest, context: PushContext): DecodedPush | Promise<DecodedPush>;
+  /** The success response (default: 204, or 400 listing `rejected` items if any). */
+  respond?(outcome: PushOutcome): CoreResponse;
+  /** The error response in the format's own shape (default: text/plain, one line). */
+  respondError?(error: RequestError, request: CoreRequest): CoreResponse;
+  /** A credential carried outside the Authorization header (InfluxDB v1 `?p=`). */
+  credential?(request: CoreRequest): string | undefined;
+}
