@@ -1,0 +1,56 @@
+/**
+ * Ingest Lambda: every push route (remote write, Influx, Prometheus text, JSON, OTLP) → one validated,
+ * token-labelled remote-write batch → AMP. The route table says which format a route speaks.
+ */
+import { ampErrorToRequestError, AmpWriteError } from "@ampgate/core/amp/errors";
+import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
+import { parseIngestTokens, type IngestToken } from "@ampgate/core/auth/ingest-tokens";
+import { RequestError, notFound } from "@ampgate/core/errors";
+import { textResponse } from "@ampgate/core/http";
+import { handlePush, type IngestDependencies } from "@ampgate/core/ingest/ingest-pipeline";
+import { PUSH_FORMATS } from "@ampgate/core/ingest/push-formats";
+import { DEFAULT_LIMITS } from "@ampgate/core/remote-write/limits";
+import { ampHttpClient, secrets } from "./lib/deps";
+import { httpHandler } from "./lib/http-handler";
+import { ROUTES, routeKey } from "./routes";
+
+const FORMAT_BY_ROUTE = new Map(
+  ROUTES.filter((route) => route.fn === "ingest" && route.format).map((route) => [routeKey(route), PUSH_FORMATS[route.format!]]),
+);
+
+/** Lambda's synchronous payload limit is 6 MB, and API Gateway base64-encodes binary bodies (4/3). */
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+let parsedTokens: { raw: string | undefined; tokens: IngestToken[] } | undefined;
+
+async function ingestTokens(): Promise<IngestToken[]> {
+  const raw = await secrets(["ingest-tokens"]).get("ingest-tokens");
+  if (!parsedTokens || parsedTokens.raw !== raw) parsedTokens = { raw, tokens: parseIngestTokens(raw) };
+  return parsedTokens.tokens;
+}
+
+let writer: IngestDependencies["writer"] | undefined;
+
+function toRequestError(error: unknown): RequestError {
+  if (error instanceof AmpWriteError) return ampErrorToRequestError(error);
+  if (error instanceof RequestError) return error;
+  return new RequestError(503, "amp_unavailable", `could not write to AMP (${(error as Error).message}); retry`, { retryAfterSeconds: 5 });
+}
+
+export const handler = httpHandler("ingest", async (request, invocation) => {
+  const format = FORMAT_BY_ROUTE.get(request.routeKey);
+  if (!format) return textResponse(404, notFound(`no push format for ${request.routeKey}`).message);
+  writer ??= createAmpWriter({ client: ampHttpClient(), limits: DEFAULT_LIMITS });
+  return handlePush(
+    { request, format, deadline: invocation.deadline },
+    {
+      tokens: ingestTokens,
+      writer,
+      writeErrorToRequestError: toRequestError,
+      limits: DEFAULT_LIMITS,
+      maxBodyBytes: MAX_BODY_BYTES,
+      now: Date.now,
+      log: invocation.log,
+    },
+  );
+});
