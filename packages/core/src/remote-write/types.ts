@@ -48,6 +48,9 @@ export enum HistogramResetHint {
  * A native ("sparse") histogram sample. Integer histograms carry `countInt`/`zeroCountInt` and bucket
  * `*Deltas`; float histograms carry `countFloat`/`zeroCountFloat` and bucket `*Counts`. Exactly one of each
  * oneof pair is set. uint64 counts are JS numbers (exact up to 2^53).
+ *
+ * A native-histogram series ends with a histogram whose `sum` is the stale-marker NaN (Prometheus
+ * tsdb: `value.IsStaleNaN(h.Sum)`); like `Sample.stale`, the codec reports it as `stale: true`.
  */
 export interface Histogram {
   countInt?: number;
@@ -66,6 +69,7 @@ export interface Histogram {
   resetHint: HistogramResetHint;
   timestamp: number;
   customValues: number[];
+  stale?: boolean;
 }
 
 export interface TimeSeries {
