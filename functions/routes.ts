@@ -24,6 +24,10 @@ export interface HttpRoute {
 export const ROUTES: readonly HttpRoute[] = [
   // ── ingest: every push format becomes one validated remote-write batch ──
   { method: "POST", path: "/api/v1/write", fn: "ingest", format: "remote-write", description: "Prometheus remote write (Telegraf, Prometheus agent, Alloy, OTel Collector)" },
+  { method: "POST", path: "/api/v2/write", fn: "ingest", format: "influx-v2", description: "InfluxDB v2 line protocol (Telegraf outputs.influxdb_v2 and outputs.http data_format=influx)" },
+  { method: "POST", path: "/write", fn: "ingest", format: "influx-v1", description: "InfluxDB v1 line protocol (Telegraf outputs.influxdb, ?u=&p= or Basic auth)" },
+  { method: "PUT", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
+  { method: "POST", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
 ];
 
 /** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */

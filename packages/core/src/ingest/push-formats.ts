@@ -3,10 +3,15 @@
  * Adding a format = a module in formats/ + one line here + routes in the route table.
  */
 import { remoteWriteFormat } from "../formats/remote-write";
+import { influxV1Format, influxV2Format } from "../formats/influx/influx-push-format";
+import { prometheusTextFormat } from "../formats/prometheus-text/prometheus-text-push-format";
 import type { PushFormat } from "./push-format";
 
 export const PUSH_FORMATS = {
   "remote-write": remoteWriteFormat,
+  "influx-v1": influxV1Format,
+  "influx-v2": influxV2Format,
+  "prometheus-text": prometheusTextFormat,
 } as const satisfies Record<string, PushFormat>;
 
 export type PushFormatName = keyof typeof PUSH_FORMATS;
