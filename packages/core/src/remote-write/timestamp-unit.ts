@@ -23,7 +23,7 @@ const UNITS: readonly TimestampUnit[] = [
   { name: "nanoseconds", perMillisecond: 1e6 },
 ];
 
-export const PLAUSIBLE_MS_RANGE_TEXT = "1973-03-03 to 2286-11-20";
+export const PLAUSIBLE_MS_RANGE_TEXT = "1973-03-03..2286-11-20";
 
 export function isPlausibleMilliseconds(timestamp: number): boolean {
   return timestamp >= PLAUSIBLE_MS.min && timestamp < PLAUSIBLE_MS.max;
@@ -40,5 +40,5 @@ export function guessTimestampUnit(timestamp: number): TimestampUnit | undefined
 export function describeTimestampUnit(timestamp: number): string {
   const unit = guessTimestampUnit(timestamp);
   if (unit && unit.name !== "milliseconds") return `looks like ${unit.name}, not milliseconds since the Unix epoch`;
-  return `is not a millisecond Unix timestamp between ${PLAUSIBLE_MS_RANGE_TEXT}`;
+  return `is not a millisecond Unix timestamp within ${PLAUSIBLE_MS_RANGE_TEXT}`;
 }
