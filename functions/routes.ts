@@ -28,6 +28,7 @@ export const ROUTES: readonly HttpRoute[] = [
   { method: "POST", path: "/write", fn: "ingest", format: "influx-v1", description: "InfluxDB v1 line protocol (Telegraf outputs.influxdb, ?u=&p= or Basic auth)" },
   { method: "PUT", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
   { method: "POST", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
+  { method: "POST", path: "/api/v1/push/json", fn: "ingest", format: "json", description: "JSON samples [{metric, labels, value, timestamp}] for shell and MicroPython clients" },
 ];
 
 /** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */

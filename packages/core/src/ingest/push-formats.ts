@@ -5,6 +5,7 @@
 import { remoteWriteFormat } from "../formats/remote-write";
 import { influxV1Format, influxV2Format } from "../formats/influx/influx-push-format";
 import { prometheusTextFormat } from "../formats/prometheus-text/prometheus-text-push-format";
+import { jsonPushFormat } from "../formats/json/json-push-format";
 import type { PushFormat } from "./push-format";
 
 export const PUSH_FORMATS = {
@@ -12,6 +13,7 @@ export const PUSH_FORMATS = {
   "influx-v1": influxV1Format,
   "influx-v2": influxV2Format,
   "prometheus-text": prometheusTextFormat,
+  json: jsonPushFormat,
 } as const satisfies Record<string, PushFormat>;
 
 export type PushFormatName = keyof typeof PUSH_FORMATS;
