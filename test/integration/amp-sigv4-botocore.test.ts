@@ -81,6 +81,17 @@ function signWithBotocore(spec: { method: string; url: string; headers: Record<s
 
 const sha256Hex = (body: Uint8Array) => createHash("sha256").update(body).digest("hex");
 
+/** The remote write above, signed by botocore (for `region`). */
+const botocoreSignedWrite = (region = REGION) =>
+  signWithBotocore({
+    method: "POST",
+    url: `https://${HOST}${WRITE_PATH}`,
+    // botocore's SigV4Auth does not add x-amz-content-sha256 itself; hashed here with node:crypto, not smithy.
+    headers: { ...WRITE_HEADERS, "x-amz-content-sha256": sha256Hex(WRITE_BODY) },
+    body: WRITE_BODY,
+    region,
+  });
+
 const ourSigner = createSigV4Signer({ region: REGION, credentials: async () => CREDENTIALS, now: () => SIGNED_AT });
 
 /** What the verifier sees when botocore's request arrives: every header as sent, host included. */
@@ -97,13 +108,7 @@ const verify = verifierAt(SIGNED_AT.getTime() + 60_000);
 describe("SigV4: ampgate's signer against botocore", () => {
   it("gives the identical Authorization header for a remote write", async () => {
     const ours = await ourSigner.sign({ method: "POST", host: HOST, path: WRITE_PATH, query: [], headers: { ...WRITE_HEADERS }, body: WRITE_BODY });
-    const theirs = signWithBotocore({
-      method: "POST",
-      url: `https://${HOST}${WRITE_PATH}`,
-      // botocore's SigV4Auth does not add x-amz-content-sha256 itself; hashed here with node:crypto, not smithy.
-      headers: { ...WRITE_HEADERS, "x-amz-content-sha256": sha256Hex(WRITE_BODY) },
-      body: WRITE_BODY,
-    });
+    const theirs = botocoreSignedWrite();
     expect(theirs.canonical_request).toContain("x-prometheus-remote-write-version:0.1.0");
     expect(ours.authorization).toBe(theirs.headers.authorization);
     expect(ours.authorization).toContain("SignedHeaders=content-encoding;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-prometheus-remote-write-version,");
@@ -136,12 +141,7 @@ describe("SigV4: ampgate's signer against botocore", () => {
 });
 
 describe("SigV4: the stand-in's verifier against botocore", () => {
-  const signed = signWithBotocore({
-    method: "POST",
-    url: `https://${HOST}${WRITE_PATH}`,
-    headers: { ...WRITE_HEADERS, "x-amz-content-sha256": sha256Hex(WRITE_BODY) },
-    body: WRITE_BODY,
-  });
+  const signed = botocoreSignedWrite();
   const received = (headers = signed.headers, body: Uint8Array = WRITE_BODY) => asReceived("POST", WRITE_PATH, "", headers, body);
 
   it("accepts botocore's signed request", () => {
@@ -185,13 +185,7 @@ describe("SigV4: the stand-in's verifier against botocore", () => {
   });
 
   it("rejects a signature scoped to another region", () => {
-    const otherRegion = signWithBotocore({
-      method: "POST",
-      url: `https://${HOST}${WRITE_PATH}`,
-      headers: { ...WRITE_HEADERS, "x-amz-content-sha256": sha256Hex(WRITE_BODY) },
-      body: WRITE_BODY,
-      region: "us-east-1",
-    });
+    const otherRegion = botocoreSignedWrite("us-east-1");
     expect(verify(received(otherRegion.headers))).toMatchObject({ ok: false, reason: "bad_scope" });
     expect(verifierAt(SIGNED_AT.getTime(), { region: "us-east-1" })(received())).toMatchObject({ ok: false, reason: "bad_scope" });
   });
