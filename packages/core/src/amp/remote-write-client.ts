@@ -149,8 +149,9 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
           attempts += 1;
           result.attempts += 1;
           result.bytesSent += body.byteLength;
-          const error = await attemptOnce(body, timeoutMs);
-          if (typeof error === "number") return { ok: true, status: error };
+          const answer = await attemptOnce(body, timeoutMs);
+          if (typeof answer === "number") return { ok: true, status: answer };
+          const error = answer;
           const decision = decideRetry(error, { attempts, nowMs: clock.now(), deadlineMs: deadline, random }, policy);
           if (!decision.retry) {
             return { ok: false, error: error.with(decision.stoppedBy === "not_retryable" ? { attempts } : { attempts, stoppedBy: decision.stoppedBy }) };
