@@ -1,0 +1,106 @@
+/**
+ * Read tokens: who may query, and which series they may see.
+ *
+ * Stored in the `read-tokens` SecureString (a parameter of its own, so an ingest token can never read and a read
+ * token can never write) as a JSON array of hashes — see token-hash.ts:
+ *
+ *   [{ "name": "grafana-home", "sha256": "<64 hex>" },
+ *    { "name": "smiths", "sha256": "<64 hex>", "matchers": "{household=\"smith\"}" }]
+ *
+ * `matchers` is a PromQL series selector without a metric name. When present, every query made with the token is
+ * rewritten so that each series selector in it also carries these matchers (query/promql/enforce-matchers.ts), and
+ * the metadata APIs only see matching series. Locally, `READ_TOKEN` (and optionally `READ_TOKEN_MATCHERS`) give
+ * one token through `localReadTokens`.
+ */
+import * as v from "valibot";
+import { RequestError } from "../errors";
+import type { LabelMatcher } from "../query/promql/label-matcher";
+import { parsePromql } from "../query/promql/parse-promql";
+import { printPromql } from "../query/promql/print-promql";
+import { hashToken } from "./token-hash";
+import { TokenConfigError } from "./ingest-tokens";
+
+export interface ReadToken {
+  name: string;
+  sha256: string;
+  /** Enforced on every query; empty for an unrestricted token. */
+  matchers: LabelMatcher[];
+}
+
+const ReadTokenSchema = v.object({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "name must be 1-63 of A-Z a-z 0-9 . _ -")),
+  sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lower-case hex characters")),
+  matchers: v.optional(v.string()),
+});
+
+/** Parse the parameter's JSON. Errors name the entry and field, never a hash. */
+export function parseReadTokens(json: string | undefined): ReadToken[] {
+  if (json === undefined || json.trim() === "") return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new TokenConfigError("read-tokens is not valid JSON");
+  }
+  const result = v.safeParse(v.array(ReadTokenSchema), raw);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => p.key).join(".") ?? "";
+    throw new TokenConfigError(`read-tokens: entry ${path}: ${issue.message}`);
+  }
+  const names = new Set<string>();
+  return result.output.map((entry, index) => {
+    if (names.has(entry.name)) throw new TokenConfigError(`read-tokens: duplicate name "${entry.name}"`);
+    names.add(entry.name);
+    return { name: entry.name, sha256: entry.sha256, matchers: parseTokenMatchers(entry.matchers, `read-tokens: entry ${index} ("${entry.name}") matchers`) };
+  });
+}
+
+/** `READ_TOKEN` (+ `READ_TOKEN_MATCHERS`) for the local stack: one token named "local". */
+export function localReadTokens(token: string | undefined, matchers?: string): ReadToken[] {
+  if (!token) return [];
+  return [{ name: "local", sha256: hashToken(token), matchers: parseTokenMatchers(matchers, "READ_TOKEN_MATCHERS") }];
+}
+
+/**
+ * `{household="smith", site=~"a|b"}` → matchers. The selector must not name a metric (that would be a query, not
+ * a scope) and must contain a matcher that cannot match the empty string, so that it narrows on its own.
+ */
+export function parseTokenMatchers(selector: string | undefined, what: string): LabelMatcher[] {
+  if (selector === undefined || selector.trim() === "") return [];
+  let matchers: LabelMatcher[] = [];
+  try {
+    const parsed = parsePromql(selector, what);
+    if (parsed.expr.name !== "VectorSelector") throw new TokenConfigError(`${what} must be a selector such as {household="smith"}`);
+    printPromql(parsed, (s) => {
+      if (s.metricName !== undefined) throw new TokenConfigError(`${what} must not name a metric; write {__name__=~"…"} to scope metric names`);
+      matchers = s.matchers;
+      return s;
+    });
+  } catch (error) {
+    if (error instanceof RequestError) throw new TokenConfigError(error.message);
+    throw error;
+  }
+  if (!matchers.some(narrows)) throw new TokenConfigError(`${what} needs at least one matcher that does not match the empty value`);
+  return matchers;
+}
+
+function narrows(matcher: LabelMatcher): boolean {
+  switch (matcher.op) {
+    case "=":
+      return matcher.value !== "";
+    case "!=":
+      return matcher.value === "";
+    case "=~":
+    case "!~": {
+      let matchesEmpty: boolean;
+      try {
+        // Prometheus anchors label regexes: ^(?:re)$. JS regex syntax is close enough to RE2 for this check.
+        matchesEmpty = new RegExp(`^(?:${matcher.value})$`).test("");
+      } catch {
+        throw new TokenConfigError(`matcher ${matcher.name}${matcher.op} has an invalid regular expression`);
+      }
+      return matcher.op === "=~" ? !matchesEmpty : matchesEmpty;
+    }
+  }
+}

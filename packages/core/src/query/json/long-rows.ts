@@ -1,0 +1,69 @@
+/**
+ * Prometheus results → "long rows", the shape both JSON API (JSONPath fields + Group by) and Infinity (backend
+ * parser, format timeseries → LongToWide) chart without any expression language (reference §1.6, §3.2):
+ *
+ *   {"status":"success","rows":[{"time":1700000000000,"value":21.5,"series":"switchbot_temperature_celsius{device_name=\"Meter\"}",
+ *                                "__name__":"switchbot_temperature_celsius","device_name":"Meter",…}, …],"warnings":[]}
+ *
+ * - `time` is epoch milliseconds (JSON API's JSONata path and Infinity's `timestamp_epoch` expect ms);
+ * - `value` is a JSON number, or null for NaN/±Inf (JSON has no NaN; Grafana draws a gap);
+ * - every row has every label column of the whole result ("" where a series lacks the label), because JSON API
+ *   refuses fields of different lengths ("Fields have different lengths", reference §1.4);
+ * - a label named like a fixed column (`time`, `value`, `series`) is renamed `label_<name>`.
+ *
+ * The text is written directly rather than through objects + JSON.stringify: per point only the time and value
+ * change, so each series' label suffix is encoded once (issue #8 asks for millions of points per second).
+ */
+import type { MatrixSeries, VectorSample } from "../prometheus-reader";
+
+const FIXED_COLUMNS = new Set(["time", "value", "series"]);
+
+export const labelColumn = (label: string): string => (FIXED_COLUMNS.has(label) ? `label_${label}` : label);
+
+/** `metric{a="b", c="d"}` as Prometheus prints a series, or a Grafana-style legend with `{{label}}` placeholders. */
+export function seriesName(metric: Record<string, string>, legend?: string): string {
+  if (legend) return legend.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (_, label: string) => metric[label] ?? "");
+  const name = metric.__name__ ?? "";
+  const labels = Object.keys(metric).filter((k) => k !== "__name__").sort()
+    .map((k) => `${k}=${JSON.stringify(metric[k])}`);
+  return labels.length === 0 ? name || "{}" : `${name}{${labels.join(", ")}}`;
+}
+
+/** Every label name in the result, `__name__` first, then sorted: one column each. */
+export function labelColumns(metrics: readonly Record<string, string>[]): string[] {
+  const names = new Set<string>();
+  for (const metric of metrics) for (const name of Object.keys(metric)) names.add(name);
+  return [...names].sort((a, b) => (a === "__name__" ? -1 : b === "__name__" ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+function rowSuffix(metric: Record<string, string>, columns: readonly string[], legend?: string): string {
+  let suffix = `,"series":${JSON.stringify(seriesName(metric, legend))}`;
+  for (const label of columns) suffix += `,${JSON.stringify(labelColumn(label))}:${JSON.stringify(metric[label] ?? "")}`;
+  return `${suffix}}`;
+}
+
+const numberText = (text: string): string => {
+  const value = Number(text);
+  return Number.isFinite(value) ? String(value) : "null";
+};
+
+function envelope(rows: string[], warnings: readonly string[]): string {
+  return `{"status":"success","rows":[${rows.join(",")}],"warnings":${JSON.stringify(warnings)}}`;
+}
+
+export function matrixRows(series: readonly MatrixSeries[], warnings: readonly string[], legend?: string): string {
+  const columns = labelColumns(series.map((s) => s.metric));
+  const rows: string[] = [];
+  for (const s of series) {
+    const suffix = rowSuffix(s.metric, columns, legend);
+    for (const [t, v] of s.values ?? []) rows.push(`{"time":${Math.round(t * 1000)},"value":${numberText(v)}${suffix}`);
+  }
+  return envelope(rows, warnings);
+}
+
+export function vectorRows(samples: readonly VectorSample[], warnings: readonly string[], legend?: string): string {
+  const columns = labelColumns(samples.map((s) => s.metric));
+  const rows = samples.flatMap((s) =>
+    s.value ? [`{"time":${Math.round(s.value[0] * 1000)},"value":${numberText(s.value[1])}${rowSuffix(s.metric, columns, legend)}`] : []);
+  return envelope(rows, warnings);
+}

@@ -1,0 +1,43 @@
+/** What every query endpoint receives: the request, the reader, the dependencies and the time budget. */
+import type { ReadToken } from "../auth/read-tokens";
+import type { CoreRequest } from "../http";
+import type { Logger } from "../log/logger";
+import type { Tariff } from "./energy/tariff";
+import type { PrometheusUpstream, UpstreamContext } from "./prometheus-upstream";
+import type { QueryLimits } from "./query-limits";
+import type { QueryPayload } from "./query-response";
+
+export interface QueryDependencies {
+  /** The signed AMP client (`createAmpHttpClient`), or anything with the same `request`. */
+  upstream: PrometheusUpstream;
+  /** Current read tokens (cached by the secret source). */
+  readTokens(): Promise<ReadToken[]>;
+  limits: QueryLimits;
+  tariff: Tariff;
+  now(): number;
+  log: Logger;
+  /** ampgate's version, for `/api/v1/status/buildinfo`. */
+  version: string;
+  /** The built chart page (packages/chart-page), served at `GET /`. */
+  chartPageHtml?: string;
+}
+
+export interface EndpointCall {
+  request: CoreRequest;
+  /** Query string and form body merged (request-params.ts). */
+  params: URLSearchParams;
+  /** Captured `{name}` segments of the matched route. */
+  pathParams: Record<string, string>;
+  token: ReadToken;
+  deadline: number;
+  deps: QueryDependencies;
+  log: Logger;
+  /** Milliseconds spent waiting for AMP, summed over this request's calls (for the request log line). */
+  ampMs: number;
+}
+
+export type Endpoint = (call: EndpointCall) => Promise<QueryPayload>;
+
+export function upstreamContext(call: EndpointCall): UpstreamContext {
+  return { upstream: call.deps.upstream, limits: call.deps.limits, now: call.deps.now, log: call.log };
+}
