@@ -2,11 +2,12 @@
  * Ingest Lambda: every push route (remote write, Influx, Prometheus text, JSON, OTLP) → one validated,
  * token-labelled remote-write batch → AMP. The route table says which format a route speaks.
  */
-import { ampErrorToRequestError, AmpWriteError } from "@ampgate/core/amp/errors";
+import { writeErrorToRequestError } from "@ampgate/core/amp/errors";
 import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
 import { parseIngestTokens, type IngestToken } from "@ampgate/core/auth/ingest-tokens";
-import { RequestError, notFound } from "@ampgate/core/errors";
+import { notFound } from "@ampgate/core/errors";
 import { textResponse } from "@ampgate/core/http";
+import { createLogger } from "@ampgate/core/log/logger";
 import { handlePush, type IngestDependencies } from "@ampgate/core/ingest/ingest-pipeline";
 import { PUSH_FORMATS } from "@ampgate/core/ingest/push-formats";
 import { DEFAULT_LIMITS } from "@ampgate/core/remote-write/limits";
@@ -31,22 +32,18 @@ async function ingestTokens(): Promise<IngestToken[]> {
 
 let writer: IngestDependencies["writer"] | undefined;
 
-function toRequestError(error: unknown): RequestError {
-  if (error instanceof AmpWriteError) return ampErrorToRequestError(error);
-  if (error instanceof RequestError) return error;
-  return new RequestError(503, "amp_unavailable", `could not write to AMP (${(error as Error).message}); retry`, { retryAfterSeconds: 5 });
-}
-
 export const handler = httpHandler("ingest", async (request, invocation) => {
   const format = FORMAT_BY_ROUTE.get(request.routeKey);
   if (!format) return textResponse(404, notFound(`no push format for ${request.routeKey}`).message);
-  writer ??= createAmpWriter({ client: ampHttpClient(), limits: DEFAULT_LIMITS });
+  // One writer per container: it remembers parts AMP already accepted, so a sender's retry after a partial
+  // failure does not resend them (amp/accepted-parts.ts).
+  writer ??= createAmpWriter({ client: ampHttpClient(), log: createLogger({ fields: { fn: "ingest" } }) });
   return handlePush(
     { request, format, deadline: invocation.deadline },
     {
       tokens: ingestTokens,
       writer,
-      writeErrorToRequestError: toRequestError,
+      writeErrorToRequestError,
       limits: DEFAULT_LIMITS,
       maxBodyBytes: MAX_BODY_BYTES,
       now: Date.now,

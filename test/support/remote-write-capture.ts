@@ -1,0 +1,38 @@
+/**
+ * A remote-write receiver for tests that records every request (headers and raw body) and answers 204, so a
+ * test can look at exactly what a real sender (a Prometheus agent, Telegraf) put on the wire.
+ */
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface CapturedWrite {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RemoteWriteCapture {
+  /** http://127.0.0.1:<port>/api/v1/write */
+  readonly url: string;
+  readonly writes: readonly CapturedWrite[];
+  close(): Promise<void>;
+}
+
+export async function startRemoteWriteCapture(): Promise<RemoteWriteCapture> {
+  const writes: CapturedWrite[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      writes.push({ method: request.method ?? "", path: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
+    writes,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

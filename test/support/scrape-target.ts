@@ -1,0 +1,25 @@
+/** A tiny HTTP scrape target for a real Prometheus: serves whatever exposition text `body()` returns. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ScrapeTarget {
+  /** host:port, as a Prometheus static target. */
+  readonly address: string;
+  readonly scrapes: number;
+  close(): Promise<void>;
+}
+
+export async function startScrapeTarget(body: () => string): Promise<ScrapeTarget> {
+  let scrapes = 0;
+  const server = createServer((_, response) => {
+    scrapes++;
+    response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+    response.end(body());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get scrapes() { return scrapes; },
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
