@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ["default"],
+    // Logs of passing tests are noise in CI; a failing test shows its own log lines.
+    silent: "passed-only",
+    setupFiles: ["test/setup/console-log-sink.ts"],
   },
 });
