@@ -7,6 +7,7 @@
  */
 
 import type { PushFormatName } from "@ampgate/core/ingest/push-formats";
+import { QUERY_ROUTES } from "@ampgate/core/query/query-routes";
 
 export type HttpFunctionName = "ingest" | "query" | "webhook";
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "ANY";
@@ -29,6 +30,8 @@ export const ROUTES: readonly HttpRoute[] = [
   { method: "PUT", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
   { method: "POST", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
   { method: "POST", path: "/api/v1/push/json", fn: "ingest", format: "json", description: "JSON samples [{metric, labels, value, timestamp}] for shell and MicroPython clients" },
+  // ── query: Prometheus HTTP API, JSON API/Infinity, simPod JSON, energy, chart page (core query/query-routes.ts) ──
+  ...QUERY_ROUTES.flatMap((r) => r.methods.map((method) => ({ method, path: r.path, fn: "query" as const, description: r.description }))),
 ];
 
 /** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */

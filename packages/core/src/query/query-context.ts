@@ -15,11 +15,10 @@ export interface QueryDependencies {
   limits: QueryLimits;
   tariff: Tariff;
   now(): number;
-  log: Logger;
   /** ampgate's version, for `/api/v1/status/buildinfo`. */
   version: string;
-  /** The built chart page (packages/chart-page), served at `GET /`. */
-  chartPageHtml?: string;
+  /** The built chart page (packages/chart-page), served at `GET /` with its Content-Security-Policy. */
+  chartPage?: { html: string; contentSecurityPolicy: string };
 }
 
 export interface EndpointCall {

@@ -6,8 +6,8 @@
  *   const response = await route(coreRequest, { deadline, log });
  *
  * Paths match with or without an API Gateway stage prefix (`/prod/api/v1/query`): with a named stage, HTTP APIs
- * pass the stage in `rawPath` (reference §4.6 item 9). `QUERY_ROUTES` must list exactly the query routes of
- * functions/routes.ts (test/integration/query-routes.test.ts checks both ways).
+ * pass the stage in `rawPath` (reference §4.6 item 9). The routes are data (query-routes.ts), spread into
+ * functions/routes.ts.
  */
 import { RequestError } from "../errors";
 import type { CoreRequest, CoreResponse } from "../http";
@@ -20,57 +20,46 @@ import type { Endpoint, EndpointCall, QueryDependencies } from "./query-context"
 import { errorPayload, toCoreResponse, type QueryPayload } from "./query-response";
 import { authenticateReader } from "./read-auth";
 import { requestParams } from "./request-params";
+import { QUERY_ROUTES, type QueryEndpointName, type QueryRouteSpec } from "./query-routes";
 import { SIMPOD_ENDPOINTS } from "./simpod/simpod-endpoints";
 
-export interface QueryRoute {
-  methods: readonly ("GET" | "POST")[];
-  /** API Gateway syntax: `{name}` captures one segment. */
-  path: string;
-  /** Stable name for logs and `ampgate_query_requests_total{endpoint}`. */
-  endpoint: string;
-  /** Absent for the chart page, which is public (its data calls carry the token). */
-  handle?: Endpoint;
-}
-
-const BOTH = ["GET", "POST"] as const;
-const GET = ["GET"] as const;
-const POST = ["POST"] as const;
 const P = PROMETHEUS_ENDPOINTS;
 const S = SIMPOD_ENDPOINTS;
 
-export const QUERY_ROUTES: readonly QueryRoute[] = [
-  { methods: GET, path: "/", endpoint: "chart_page" },
-  { methods: BOTH, path: "/api/v1/query", endpoint: "query", handle: P.query },
-  { methods: BOTH, path: "/api/v1/query_range", endpoint: "query_range", handle: P.queryRange },
-  { methods: BOTH, path: "/api/v1/series", endpoint: "series", handle: P.series },
-  { methods: BOTH, path: "/api/v1/labels", endpoint: "labels", handle: P.labels },
-  { methods: GET, path: "/api/v1/label/{name}/values", endpoint: "label_values", handle: P.labelValues },
-  { methods: GET, path: "/api/v1/metadata", endpoint: "metadata", handle: P.metadata },
-  { methods: BOTH, path: "/api/v1/query_exemplars", endpoint: "query_exemplars", handle: P.queryExemplars },
-  { methods: GET, path: "/api/v1/status/buildinfo", endpoint: "buildinfo", handle: P.buildinfo },
-  { methods: GET, path: "/api/v1/rules", endpoint: "rules", handle: P.rules },
-  { methods: GET, path: "/json", endpoint: "json", handle: JSON_ENDPOINTS.whoAmI },
-  { methods: GET, path: "/json/range", endpoint: "json_range", handle: JSON_ENDPOINTS.range },
-  { methods: GET, path: "/json/query", endpoint: "json_query", handle: JSON_ENDPOINTS.instant },
-  { methods: GET, path: "/json/devices", endpoint: "json_devices", handle: JSON_ENDPOINTS.devices },
-  { methods: GET, path: "/json/energy", endpoint: "json_energy", handle: ENERGY_ENDPOINTS.energy },
-  { methods: GET, path: "/grafana-json", endpoint: "simpod_health", handle: S.health },
-  { methods: POST, path: "/grafana-json/metrics", endpoint: "simpod_metrics", handle: S.metrics },
-  { methods: POST, path: "/grafana-json/metric-payload-options", endpoint: "simpod_metric_payload_options", handle: S.metricPayloadOptions },
-  { methods: POST, path: "/grafana-json/query", endpoint: "simpod_query", handle: S.query },
-  { methods: POST, path: "/grafana-json/variable", endpoint: "simpod_variable", handle: S.variable },
-  { methods: POST, path: "/grafana-json/tag-keys", endpoint: "simpod_tag_keys", handle: S.tagKeys },
-  { methods: POST, path: "/grafana-json/tag-values", endpoint: "simpod_tag_values", handle: S.tagValues },
-];
+/** Each route's handler; the chart page has none because it is public (its data calls carry the token). */
+const HANDLERS: Record<QueryEndpointName, Endpoint | undefined> = {
+  chart_page: undefined,
+  query: P.query,
+  query_range: P.queryRange,
+  series: P.series,
+  labels: P.labels,
+  label_values: P.labelValues,
+  metadata: P.metadata,
+  query_exemplars: P.queryExemplars,
+  buildinfo: P.buildinfo,
+  rules: P.rules,
+  json: JSON_ENDPOINTS.whoAmI,
+  json_range: JSON_ENDPOINTS.range,
+  json_query: JSON_ENDPOINTS.instant,
+  json_devices: JSON_ENDPOINTS.devices,
+  json_energy: ENERGY_ENDPOINTS.energy,
+  simpod_health: S.health,
+  simpod_metrics: S.metrics,
+  simpod_metric_payload_options: S.metricPayloadOptions,
+  simpod_query: S.query,
+  simpod_variable: S.variable,
+  simpod_tag_keys: S.tagKeys,
+  simpod_tag_values: S.tagValues,
+};
 
 const segments = (path: string) => path.split("/").filter((s) => s !== "");
 
 interface Match {
-  route: QueryRoute;
+  route: QueryRouteSpec;
   pathParams: Record<string, string>;
 }
 
-function matchSegments(route: QueryRoute, parts: readonly string[]): Record<string, string> | undefined {
+function matchSegments(route: QueryRouteSpec, parts: readonly string[]): Record<string, string> | undefined {
   const pattern = segments(route.path);
   if (pattern.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
@@ -124,14 +113,15 @@ export function createQueryRouter(deps: QueryDependencies): QueryRouteHandler {
       if (!match.route.methods.includes(request.method as "GET")) {
         throw new RequestError(404, "not_found", `${request.method} is not served on ${match.route.path}; use ${match.route.methods.join(" or ")}`);
       }
-      if (!match.route.handle) return chartPage(deps, request, started, log);
+      const handle = HANDLERS[match.route.endpoint];
+      if (!handle) return chartPage(deps, request, started, log);
       const token = await authenticateReader(request, () => deps.readTokens(), log);
       tokenName = token.name;
       call = {
         request, params: requestParams(request), pathParams: match.pathParams, token,
         deadline: invocation.deadline, deps, log, ampMs: 0,
       };
-      payload = await match.route.handle(call);
+      payload = await handle(call);
     } catch (error) {
       if (error instanceof RequestError) payload = errorPayload(error);
       else {
@@ -161,12 +151,18 @@ function errorText(payload: QueryPayload): string {
 }
 
 function chartPage(deps: QueryDependencies, request: CoreRequest, started: number, log: Logger): CoreResponse {
-  const html = deps.chartPageHtml ?? "<!doctype html><title>ampgate</title><p>The chart page is not built into this deployment.</p>";
-  const response = toCoreResponse(
-    { status: 200, json: new Uint8Array(Buffer.from(html, "utf8")), contentType: "text/html; charset=utf-8", headers: { "cache-control": "no-cache" } },
-    request,
-    deps.limits.maxWireBytes,
-  );
-  log.info("query", { endpoint: "chart_page", status: 200, durationMs: deps.now() - started });
+  const page = deps.chartPage ?? { html: "<!doctype html><title>ampgate</title><p>The chart page is not built into this deployment.</p>", contentSecurityPolicy: "default-src 'none'" };
+  const response = toCoreResponse({
+    status: 200,
+    json: new Uint8Array(Buffer.from(page.html, "utf8")),
+    contentType: "text/html; charset=utf-8",
+    headers: {
+      "cache-control": "no-cache",
+      "content-security-policy": page.contentSecurityPolicy,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    },
+  }, request, deps.limits.maxWireBytes);
+  log.info("query", { endpoint: "chart_page", status: response.status, durationMs: deps.now() - started });
   return response;
 }
