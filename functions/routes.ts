@@ -32,6 +32,8 @@ export const ROUTES: readonly HttpRoute[] = [
   { method: "POST", path: "/api/v1/push/json", fn: "ingest", format: "json", description: "JSON samples [{metric, labels, value, timestamp}] for shell and MicroPython clients" },
   // ── query: Prometheus HTTP API, JSON API/Infinity, simPod JSON, energy, chart page (core query/query-routes.ts) ──
   ...QUERY_ROUTES.flatMap((r) => r.methods.map((method) => ({ method, path: r.path, fn: "query" as const, description: r.description }))),
+  // ── webhook: SwitchBot changeReport deliveries; {secret} is the SSM webhook-path-secret (anything else is 404) ──
+  { method: "POST", path: "/switchbot/webhook/{secret}", fn: "webhook", description: "SwitchBot webhook deliveries (register the URL with npm run switchbot-webhook)" },
 ];
 
 /** Route key as API Gateway spells it, e.g. `POST /api/v1/write`. */

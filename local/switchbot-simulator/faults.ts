@@ -70,20 +70,25 @@ export class FaultTable {
     return this.rules;
   }
 
-  /** Rules matching a request; consumes one use of each counted rule. Request-level faults only. */
+  /**
+   * The request-level rules that fire for a request: every matching delay, then the first matching answer
+   * (status/http), in injection order. Only rules that fire use up one of their `times`.
+   */
   take(endpoint: SimEndpoint, deviceId: string | undefined): ActiveFault[] {
-    const matched = this.rules.filter(
+    const matching = this.rules.filter(
       (rule) =>
         (rule.fault.type === "status" || rule.fault.type === "http" || rule.fault.type === "delay") &&
         (rule.endpoint === undefined || rule.endpoint === endpoint) &&
         (rule.deviceId === undefined || rule.deviceId === deviceId),
     );
-    for (const rule of matched) {
+    const answer = matching.find((rule) => rule.fault.type !== "delay");
+    const fired = [...matching.filter((rule) => rule.fault.type === "delay"), ...(answer ? [answer] : [])];
+    for (const rule of fired) {
       if (rule.times === undefined) continue;
       rule.times--;
       if (rule.times <= 0) this.remove(rule.id);
     }
-    return matched;
+    return fired;
   }
 
   /** Data quirks for one device (not consumed: they describe the device's state). */
