@@ -7,12 +7,15 @@
  *
  * `UPDATE_GOLDEN=1 npx vitest run test/integration/remote-write-golden.test.ts` rewrites the fixtures in
  * test/fixtures/remote-write/ that packages/core/test/remote-write/golden.test.ts decodes offline.
+ *
+ * The other direction too: what ampgate encodes is written to a real Prometheus 2.42 *receiver* and read back
+ * through its query and exemplar APIs — stale marker, plain NaN, native histogram and exemplar included.
  */
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeWriteRequest, encodeWriteRequest } from "@ampgate/core/remote-write/codec";
+import { compressSnappyBlock, decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { remoteWriteLimits } from "@ampgate/core/remote-write/limits";
-import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { isPlausibleMilliseconds } from "@ampgate/core/remote-write/timestamp-unit";
 import type { Label, TimeSeries, WriteRequest } from "@ampgate/core/remote-write/types";
 import { validateWriteRequest } from "@ampgate/core/remote-write/validate";
@@ -268,5 +271,68 @@ remote_write:
     writeFileSync(new URL("prometheus-2.42-agent-histogram-exemplar.snappy", dir), pick("a histogram and an exemplar", (d) =>
       d.request.timeseries.some((s) => s.histograms.length > 0) && d.request.timeseries.some((s) => s.exemplars.length > 0)));
     writeFileSync(new URL("prometheus-2.42-agent-metadata.snappy", dir), pick("metadata", (d) => d.request.metadata.length > 0));
+  });
+});
+
+describe("ampgate's encoding, written to a real Prometheus 2.42 receiver", () => {
+  let prometheus: PrometheusProcess;
+  const t0 = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+  const query = async (promql: string, atMs: number) => {
+    const response = await fetch(`${prometheus.url}/api/v1/query?${new URLSearchParams({ query: promql, time: seconds(atMs) })}`);
+    return ((await response.json()) as { data: { result: Array<{ value?: [number, string]; histogram?: [number, { count: string; sum: string }] }> } }).data.result;
+  };
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus({ mode: "server", extraArgs: ["--enable-feature=exemplar-storage,native-histograms"] });
+    const request: WriteRequest = {
+      timeseries: [
+        { labels: [{ name: "__name__", value: "rt_stale_gauge" }], exemplars: [], histograms: [],
+          samples: [{ value: 1, timestamp: t0 }, { value: Number.NaN, timestamp: t0 + 10_000, stale: true }] },
+        { labels: [{ name: "__name__", value: "rt_nan_gauge" }], exemplars: [], histograms: [],
+          samples: [{ value: 1, timestamp: t0 }, { value: Number.NaN, timestamp: t0 + 10_000 }] },
+        { labels: [{ name: "__name__", value: "rt_requests_total" }], histograms: [],
+          samples: [{ value: 7, timestamp: t0 }],
+          exemplars: [{ labels: [{ name: "trace_id", value: "abc123" }], value: 0.042, timestamp: t0 }] },
+        { labels: [{ name: "__name__", value: "rt_latency_seconds" }], samples: [], exemplars: [],
+          histograms: [{
+            countInt: 5, sum: 7.25, schema: 0, zeroThreshold: 1e-128, zeroCountInt: 1,
+            negativeSpans: [], negativeDeltas: [], negativeCounts: [],
+            positiveSpans: [{ offset: 1, length: 2 }], positiveDeltas: [3, -2], positiveCounts: [],
+            resetHint: 0, timestamp: t0, customValues: [],
+          }] },
+      ],
+      metadata: [],
+    };
+    const response = await fetch(`${prometheus.url}/api/v1/write`, {
+      method: "POST",
+      headers: { "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
+      body: compressSnappyBlock(encodeWriteRequest(request)),
+    });
+    expect(response.status, await response.text()).toBe(204);
+  }, 60_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it("treats our stale marker as the end of the series, and our plain NaN as a NaN value", async () => {
+    expect((await query("rt_stale_gauge", t0 + 5_000))[0]?.value?.[1]).toBe("1");
+    expect(await query("rt_stale_gauge", t0 + 15_000)).toEqual([]);
+    expect((await query("rt_nan_gauge", t0 + 15_000))[0]?.value?.[1]).toBe("NaN");
+  });
+
+  it("stores our native histogram", async () => {
+    const [result] = await query("rt_latency_seconds", t0 + 1_000);
+    expect(result?.histogram?.[1]).toMatchObject({ count: "5", sum: "7.25" });
+  });
+
+  it("stores our exemplar", async () => {
+    const params = new URLSearchParams({ query: "rt_requests_total", start: seconds(t0 - 1_000), end: seconds(t0 + 1_000) });
+    const body = (await (await fetch(`${prometheus.url}/api/v1/query_exemplars?${params}`)).json()) as {
+      data: Array<{ exemplars: Array<{ labels: Record<string, string>; value: string; timestamp: number }> }>;
+    };
+    expect(body.data[0]?.exemplars).toEqual([{ labels: { trace_id: "abc123" }, value: "0.042", timestamp: t0 / 1000 }]);
   });
 });
