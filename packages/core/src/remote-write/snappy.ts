@@ -8,8 +8,9 @@
  * - the length preamble is accumulated with `|=`, so a claim of 2^31 bytes or more turns negative, slips past
  *   the `maxLength` check and makes `new Uint8Array(negative)` throw a RangeError;
  * - a truncated copy-1 element reads `undefined` as its offset and copies garbage instead of failing;
- * - a 4-byte literal length or copy offset with the top bit set goes negative: the reader moves *backwards*,
- *   which can loop for a long time on crafted input;
+ * - a 4-byte literal length or copy offset with the top bit set goes negative: the reader moves *backwards*;
+ *   the 6-byte body `05 fc fa ff ff ff` makes it re-read the same literal forever (verified: a hang, i.e. a
+ *   Lambda stuck until its timeout);
  * - output that is shorter or longer than the preamble claims is not detected (typed-array writes past the end
  *   are silently dropped, a short stream leaves zero bytes).
  * So before snappyjs allocates anything, the preamble is read and bounded here, and the element stream is walked

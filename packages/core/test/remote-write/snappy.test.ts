@@ -101,6 +101,8 @@ describe("compressSnappyBlock / decompressSnappyBlock", () => {
     ["more bytes than the header claims", bytes(0x02, 0x08, 0x61, 0x62, 0x63), "decodes to more than the 2 bytes its header claims"],
     // a 4-byte literal length of 0xfffffffe makes snappyjs step its read position backwards
     ["a 4-byte literal length beyond the body", bytes(0x05, 0xfc, 0xfe, 0xff, 0xff, 0xff, 0x61), "literal of 4294967295 bytes at byte 1 runs past the end"],
+    // …and 0xfffffffa sends it back exactly to the literal's tag: snappyjs 0.7 loops forever on these 6 bytes
+    ["a literal length that would make snappyjs loop forever", bytes(0x05, 0xfc, 0xfa, 0xff, 0xff, 0xff), "literal of 4294967291 bytes at byte 1 runs past the end"],
     ["a 4-byte copy offset with the top bit set", bytes(0x06, 0x04, 0x61, 0x62, 0x13, 0x00, 0x00, 0x00, 0x80), "refers to offset 2147483648"],
   ])("rejects %s with 400 invalid_snappy", (_, body, message) => {
     const e = catchRequestError(() => decompressSnappyBlock(body, LIMIT));
