@@ -13,7 +13,6 @@
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { AmpWriteError } from "@ampgate/core/amp/errors";
 import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
 import { createLogger } from "@ampgate/core/log/logger";
 import { documentStoreFromEnv } from "@ampgate/core/state/document-store-from-env";
@@ -21,7 +20,7 @@ import { createCallLedger } from "@ampgate/core/switchbot/call-ledger";
 import { switchBotClientFromSecrets } from "@ampgate/core/switchbot/client-from-secrets";
 import { createFirstTimeFilter } from "@ampgate/core/switchbot/log-once";
 import { pollConfigFromEnv } from "@ampgate/core/switchbot/poll-config";
-import { pollOnce, type PollerDeps, type PollOutcome } from "@ampgate/core/switchbot/poller";
+import { keepBatchOnWriteError, pollOnce, type PollerDeps, type PollOutcome } from "@ampgate/core/switchbot/poller";
 import { ampHttpClient, secrets } from "./lib/deps";
 
 export interface PollEvent {
@@ -48,9 +47,7 @@ function pollerDeps(): PollerDeps {
     config,
     store: documentStoreFromEnv(process.env),
     writer: createAmpWriter({ client: ampHttpClient(), log }),
-    // Only AMP's "never" answers drop a batch; throttling, outages, and our own IAM/endpoint mistakes keep it
-    // until it ages out, so fixing the configuration loses nothing.
-    isRetryable: (error) => !(error instanceof AmpWriteError && (error.kind === "rejected" || error.kind === "too_large")),
+    isRetryable: keepBatchOnWriteError,
     api: switchBotClientFromSecrets(secrets(["switchbot-token", "switchbot-secret"]), {
       ...(config.apiUrl ? { baseUrl: config.apiUrl } : {}),
       timeoutMs: config.timeoutMs,

@@ -68,6 +68,7 @@ export interface SwitchbotSimulator {
   readonly callsToday: number;
   /** Every request answered, newest last (at most 2,000). */
   readonly requests: readonly SimulatorRequest[];
+  clearRequests(): void;
   readonly webhook: WebhookRegistry;
   inject(rule: FaultRule): number;
   removeFault(id: number): void;
@@ -321,6 +322,9 @@ export async function startSwitchbotSimulator(options: SwitchbotSimulatorOptions
       return quota.used;
     },
     requests,
+    clearRequests: () => {
+      requests.length = 0;
+    },
     webhook,
     inject: (rule) => faults.inject(rule, now()),
     removeFault: (id) => faults.remove(id),
