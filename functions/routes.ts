@@ -30,6 +30,7 @@ export const ROUTES: readonly HttpRoute[] = [
   { method: "PUT", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
   { method: "POST", path: "/metrics/{proxy+}", fn: "ingest", format: "prometheus-text", description: "Pushgateway-style text push: /metrics/job/<job>{/<label>/<value>}" },
   { method: "POST", path: "/api/v1/push/json", fn: "ingest", format: "json", description: "JSON samples [{metric, labels, value, timestamp}] for shell and MicroPython clients" },
+  { method: "POST", path: "/v1/metrics", fn: "ingest", format: "otlp", description: "OTLP/HTTP metrics, protobuf or JSON (OpenTelemetry Collector otlphttp exporter, OTel SDKs)" },
   // ── query: Prometheus HTTP API, JSON API/Infinity, simPod JSON, energy, chart page (core query/query-routes.ts) ──
   ...QUERY_ROUTES.flatMap((r) => r.methods.map((method) => ({ method, path: r.path, fn: "query" as const, description: r.description }))),
   // ── webhook: SwitchBot changeReport deliveries; {secret} is the SSM webhook-path-secret (anything else is 404) ──

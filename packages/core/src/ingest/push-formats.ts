@@ -6,6 +6,7 @@ import { remoteWriteFormat } from "../formats/remote-write";
 import { influxV1Format, influxV2Format } from "../formats/influx/influx-push-format";
 import { prometheusTextFormat } from "../formats/prometheus-text/prometheus-text-push-format";
 import { jsonPushFormat } from "../formats/json/json-push-format";
+import { otlpFormat } from "../formats/otlp/otlp-push-format";
 import type { PushFormat } from "./push-format";
 
 export const PUSH_FORMATS = {
@@ -14,6 +15,7 @@ export const PUSH_FORMATS = {
   "influx-v2": influxV2Format,
   "prometheus-text": prometheusTextFormat,
   json: jsonPushFormat,
+  otlp: otlpFormat,
 } as const satisfies Record<string, PushFormat>;
 
 export type PushFormatName = keyof typeof PUSH_FORMATS;

@@ -18,6 +18,7 @@ export function seriesName(labels: readonly Label[]): string {
 export function seriesTable(request: WriteRequest): SeriesTable {
   const table: SeriesTable = {};
   for (const series of request.timeseries) {
+    if (series.samples.length === 0) continue; // native-histogram-only series are checked on their own
     const key = seriesName(series.labels);
     const samples = series.samples.map((s): [number, number | "stale"] => [s.timestamp, s.stale ? "stale" : s.value]);
     table[key] = [...(table[key] ?? []), ...samples];
