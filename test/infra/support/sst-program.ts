@@ -45,6 +45,16 @@ export interface EvaluateOptions {
 
 const APP_GLOBAL = "__ampgateSstApp";
 
+/** The parts of @pulumi/pulumi used here (its types live in .sst/platform, outside the root tsconfig). */
+interface PulumiRuntime {
+  runtime: {
+    setMocks(mocks: ReturnType<typeof createMocks>["mocks"], project: string, stack: string, preview: boolean): Promise<void>;
+    runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;
+    /** Resolves once no resource registration or invoke is outstanding (runtime/settings.ts). */
+    waitForRPCs(): Promise<void>;
+  };
+}
+
 async function bundleProgram(outfile: string, cli: Record<string, unknown>): Promise<void> {
   const platformSrc = join(PLATFORM_DIR, "src");
   const globals = [
@@ -114,7 +124,6 @@ function appFor(config: { app: (input: { stage: string }) => Record<string, any>
 }
 
 export async function evaluateProgram(options: EvaluateOptions): Promise<EvaluatedProgram> {
-  const started = Date.now();
   const { ms: platformMs } = await ensureSstPlatform();
 
   const work = mkdtempSync(join(tmpdir(), "ampgate-sst-work-"));
@@ -136,7 +145,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
   try {
     Object.assign(process.env, options.env ?? {}, { SST_SERVER: rpc.url });
     // The same module instance the bundle imports (it is external and resolves from .sst/platform).
-    const pulumi = createRequire(join(PLATFORM_DIR, "package.json"))("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const pulumi = createRequire(join(PLATFORM_DIR, "package.json"))("@pulumi/pulumi") as PulumiRuntime;
     const { mocks, resources, invokes } = createMocks();
     await pulumi.runtime.setMocks(mocks, "ampgate", options.stage, false);
 
@@ -148,7 +157,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     (globalThis as Record<string, unknown>)[APP_GLOBAL] = app;
 
     const outputs = (await pulumi.runtime.runInPulumiStack(() => program.run(program.mod.run))) ?? {};
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await pulumi.runtime.waitForRPCs();
     return {
       app,
       outputs,
@@ -166,6 +175,5 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     rmSync(outfile, { force: true });
     rmSync(`${outfile}.map`, { force: true });
     rmSync(work, { recursive: true, force: true });
-    void started;
   }
 }
