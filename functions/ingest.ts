@@ -10,7 +10,7 @@ import { textResponse } from "@ampgate/core/http";
 import { createLogger } from "@ampgate/core/log/logger";
 import { handlePush, type IngestDependencies } from "@ampgate/core/ingest/ingest-pipeline";
 import { PUSH_FORMATS } from "@ampgate/core/ingest/push-formats";
-import { DEFAULT_LIMITS } from "@ampgate/core/remote-write/limits";
+import { remoteWriteLimits } from "@ampgate/core/remote-write/limits";
 import { ampHttpClient, secrets } from "./lib/deps";
 import { httpHandler } from "./lib/http-handler";
 import { ROUTES, routeKey } from "./routes";
@@ -21,6 +21,13 @@ const FORMAT_BY_ROUTE = new Map(
 
 /** Lambda's synchronous payload limit is 6 MB, and API Gateway base64-encodes binary bodies (4/3). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * AMP's limits, with the decoded-body cap lowered from Prometheus' 32 MiB: a body of tiny series expands ~10×
+ * into JS objects, and 8 MiB (≈ 45,000 Telegraf-shaped series, 45× Telegraf's default batch) stays well inside
+ * the function's memory.
+ */
+const LIMITS = remoteWriteLimits({ maxDecodedBodyBytes: 8 * 1024 * 1024 });
 
 let parsedTokens: { raw: string | undefined; tokens: IngestToken[] } | undefined;
 
@@ -44,7 +51,7 @@ export const handler = httpHandler("ingest", async (request, invocation) => {
       tokens: ingestTokens,
       writer,
       writeErrorToRequestError,
-      limits: DEFAULT_LIMITS,
+      limits: LIMITS,
       maxBodyBytes: MAX_BODY_BYTES,
       now: Date.now,
       log: invocation.log,

@@ -87,11 +87,19 @@ describe("bad input is a 4xx that names the problem, and nothing reaches AMP", (
     expect(stack.standin!.stats.writesAccepted).toBe(before);
   });
 
-  it("unsorted labels are normalised, not rejected: stored sorted and queryable", async () => {
+  it("unsorted labels → 400 naming the series (the spec requires senders to sort)", async () => {
+    const before = stack.standin!.stats.writesAccepted;
     const response = await push(snappy(batch([["zone", "b"], ["__name__", "unsorted_probe"], ["area", "a"]], 42)));
+    expect(response.status).toBe(400);
+    expect(response.text).toMatch(/unsorted_probe.*must be sorted/);
+    expect(stack.standin!.stats.writesAccepted).toBe(before);
+  });
+
+  it("empty-valued labels mean 'absent': dropped, the series stored without them", async () => {
+    const response = await push(snappy(batch([["__name__", "empty_value_probe"], ["area", ""], ["zone", "b"]], 42)));
     expect(response.status).toBe(204);
-    const [series] = await ampQuerier(stack.ampEndpoint)('unsorted_probe{source="local"}');
-    expect(series?.metric).toEqual({ __name__: "unsorted_probe", area: "a", zone: "b", source: "local" });
+    const [series] = await ampQuerier(stack.ampEndpoint)('empty_value_probe{source="local"}');
+    expect(series?.metric).toEqual({ __name__: "empty_value_probe", zone: "b", source: "local" });
   });
 });
 

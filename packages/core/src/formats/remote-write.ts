@@ -9,6 +9,10 @@ import { decompressSnappyBlock } from "../remote-write/snappy";
 
 export const remoteWriteFormat: PushFormat = {
   name: "remote-write",
+  // The spec requires senders to sort labels, and AMP (like Cortex) rejects unsorted series; a sender that
+  // does not sort is broken, and hearing so beats having its data silently reshaped. Converted formats
+  // (Influx, JSON, OTLP) are sorted by the validator instead.
+  limits: { rejectUnsortedLabels: true },
   decode(request, context) {
     // Telegraf's docs have users set `Content-Encoding = "snappy"` by hand, so absence is tolerated; anything
     // else (gzip from `content_encoding = "gzip"`) is a configuration mistake worth naming.

@@ -99,7 +99,8 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
       throw payloadTooLarge("body_too_large", `request body is ${request.body.byteLength} bytes; the limit is ${maxBodyBytes}`);
     }
     const decoded = await format.decode(request, { now: started, maxDecodedBytes: deps.limits.maxDecodedBodyBytes });
-    const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), deps.limits);
+    const limits = format.limits ? { ...deps.limits, ...format.limits } : deps.limits;
+    const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), limits);
     const counts = countBatch(batch);
     Object.assign(entry, counts, decoded.rejected.length ? { rejectedItems: decoded.rejected.length } : {});
     if (batch.timeseries.length > 0 || batch.metadata.length > 0) {

@@ -7,6 +7,7 @@
  */
 import type { RequestError } from "../errors";
 import type { CoreRequest, CoreResponse } from "../http";
+import type { RemoteWriteLimits } from "../remote-write/limits";
 import type { WriteRequest } from "../remote-write/types";
 
 export interface PushContext {
@@ -46,6 +47,8 @@ export interface PushFormat {
   respond?(outcome: PushOutcome): CoreResponse;
   /** The error response in the format's own shape (default: text/plain, one line). */
   respondError?(error: RequestError, request: CoreRequest): CoreResponse;
+  /** Validation rules stricter than the shared defaults for this format (e.g. remote write must arrive sorted). */
+  limits?: Partial<RemoteWriteLimits>;
   /** A credential carried outside the Authorization header (InfluxDB v1 `?p=`). */
   credential?(request: CoreRequest): string | undefined;
 }
