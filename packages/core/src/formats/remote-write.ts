@@ -1,19 +1,31 @@
 /**
- * Prometheus Remote Write 1.0 (`POST /api/v1/write`): snappy block–compressed `prometheus.WriteRequest`.
- * What Prometheus, Prometheus agent, Grafana Alloy, the OTel Collector and Telegraf `prometheusremotewrite` send.
+ * Prometheus Remote Write (`POST /api/v1/write`): a snappy block–compressed protobuf, 1.0 or 2.0.
+ * 1.0 (`prometheus.WriteRequest`) is what Prometheus, Prometheus agent, Grafana Alloy, the OTel Collector and
+ * Telegraf `prometheusremotewrite` send; 2.0 (`io.prometheus.write.v2.Request`) is what Prometheus 3 and the
+ * Collector send when configured for it. Which one is negotiated from the Content-Type
+ * (remote-write-v2/remote-write-message.ts); 2.0 is converted to 1.0 for AMP.
+ *
+ * A 2.0 sender must be told what was written: the success response carries the
+ * `X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written` headers (a 2xx without them makes a 2.0
+ * sender assume a broken 1.0 receiver). 1.0 responses stay a bare 204.
  */
 import { unsupportedMediaType } from "../errors";
-import type { PushFormat } from "../ingest/push-format";
+import { emptyResponse } from "../http";
+import type { DecodedPush, PushFormat } from "../ingest/push-format";
 import { decodeWriteRequest } from "../remote-write/codec";
 import { decompressSnappyBlock } from "../remote-write/snappy";
+import { decodeRemoteWriteV2 } from "./remote-write-v2/decode-v2-request";
+import { remoteWriteMessage, RW2_MESSAGE } from "./remote-write-v2/remote-write-message";
+
+/** Marks a decoded 2.0 request for `respond`, which does not see the request (the pipeline keeps the property). */
+interface RemoteWriteDecoded extends DecodedPush {
+  remoteWriteVersion?: "2.0";
+}
 
 export const remoteWriteFormat: PushFormat = {
   name: "remote-write",
-  // The spec requires senders to sort labels, and AMP (like Cortex) rejects unsorted series; a sender that
-  // does not sort is broken, and hearing so beats having its data silently reshaped. Converted formats
-  // (Influx, JSON, OTLP) are sorted by the validator instead.
-  limits: { rejectUnsortedLabels: true },
-  decode(request, context) {
+  decode(request, context): RemoteWriteDecoded {
+    const message = remoteWriteMessage(request);
     // Telegraf's docs have users set `Content-Encoding = "snappy"` by hand, so absence is tolerated; anything
     // else (gzip from `content_encoding = "gzip"`) is a configuration mistake worth naming.
     const encoding = request.headers["content-encoding"]?.trim().toLowerCase();
@@ -21,6 +33,15 @@ export const remoteWriteFormat: PushFormat = {
       throw unsupportedMediaType(`remote write bodies must be snappy block-compressed; got Content-Encoding: ${encoding}`);
     }
     const protobuf = decompressSnappyBlock(request.body, context.maxDecodedBytes);
+    if (message === RW2_MESSAGE) return { writeRequest: decodeRemoteWriteV2(protobuf), rejected: [], remoteWriteVersion: "2.0" };
     return { writeRequest: decodeWriteRequest(protobuf), rejected: [] };
+  },
+  respond(outcome) {
+    if ((outcome.decoded as RemoteWriteDecoded).remoteWriteVersion !== "2.0") return emptyResponse(204);
+    return emptyResponse(204, {
+      "x-prometheus-remote-write-samples-written": String(outcome.samplesWritten),
+      "x-prometheus-remote-write-histograms-written": String(outcome.histogramsWritten),
+      "x-prometheus-remote-write-exemplars-written": String(outcome.exemplarsWritten),
+    });
   },
 };
