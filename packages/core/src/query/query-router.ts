@@ -118,7 +118,7 @@ export function createQueryRouter(deps: QueryDependencies): QueryRouteHandler {
       const token = await authenticateReader(request, () => deps.readTokens(), log);
       tokenName = token.name;
       call = {
-        request, params: requestParams(request), pathParams: match.pathParams, token,
+        request, params: match.route.body === "json" ? request.query : requestParams(request), pathParams: match.pathParams, token,
         deadline: invocation.deadline, deps, log, ampMs: 0,
       };
       payload = await handle(call);

@@ -16,6 +16,8 @@ export interface QueryRouteSpec {
   /** Stable name for logs and `ampgate_query_requests_total{endpoint}`. */
   endpoint: QueryEndpointName;
   description: string;
+  /** simPod endpoints take a JSON body; every other POST is a Prometheus-style form. */
+  body?: "json";
 }
 
 const BOTH = ["GET", "POST"] as const;
@@ -39,10 +41,10 @@ export const QUERY_ROUTES: readonly QueryRouteSpec[] = [
   { methods: GET, path: "/json/devices", endpoint: "json_devices", description: "SwitchBot devices, one row each" },
   { methods: GET, path: "/json/energy", endpoint: "json_energy", description: "kWh and cost per device per day or month" },
   { methods: GET, path: "/grafana-json", endpoint: "simpod_health", description: "simPod JSON data source: Save & test" },
-  { methods: POST, path: "/grafana-json/metrics", endpoint: "simpod_metrics", description: "simPod JSON: metric picker" },
-  { methods: POST, path: "/grafana-json/metric-payload-options", endpoint: "simpod_metric_payload_options", description: "simPod JSON: payload options" },
-  { methods: POST, path: "/grafana-json/query", endpoint: "simpod_query", description: "simPod JSON: panel queries" },
-  { methods: POST, path: "/grafana-json/variable", endpoint: "simpod_variable", description: "simPod JSON: variable queries" },
-  { methods: POST, path: "/grafana-json/tag-keys", endpoint: "simpod_tag_keys", description: "simPod JSON: ad-hoc filter keys" },
-  { methods: POST, path: "/grafana-json/tag-values", endpoint: "simpod_tag_values", description: "simPod JSON: ad-hoc filter values" },
+  { methods: POST, path: "/grafana-json/metrics", endpoint: "simpod_metrics", body: "json", description: "simPod JSON: metric picker" },
+  { methods: POST, path: "/grafana-json/metric-payload-options", endpoint: "simpod_metric_payload_options", body: "json", description: "simPod JSON: payload options" },
+  { methods: POST, path: "/grafana-json/query", endpoint: "simpod_query", body: "json", description: "simPod JSON: panel queries" },
+  { methods: POST, path: "/grafana-json/variable", endpoint: "simpod_variable", body: "json", description: "simPod JSON: variable queries" },
+  { methods: POST, path: "/grafana-json/tag-keys", endpoint: "simpod_tag_keys", body: "json", description: "simPod JSON: ad-hoc filter keys" },
+  { methods: POST, path: "/grafana-json/tag-values", endpoint: "simpod_tag_values", body: "json", description: "simPod JSON: ad-hoc filter values" },
 ];

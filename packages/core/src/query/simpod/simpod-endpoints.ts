@@ -85,7 +85,9 @@ const metricPayloadOptions: Endpoint = async (call) => {
   const metric = asString(request.metric);
   const matches = metric ? [formatSelector(undefined, [{ name: "__name__", op: "=", value: metric }])] : [];
   const values = await labelValues(call, name!, matches);
-  return jsonPayload(200, values.map((value) => ({ label: value, value })));
+  // Devices are picked by name, filtered by id (names can change or repeat).
+  const names = name === "device_id" ? new Map((await listDevices(call)).map((d) => [d.device_id, d.device_name])) : new Map<string, string>();
+  return jsonPayload(200, values.map((value) => ({ label: names.get(value) ?? value, value })));
 };
 
 interface Target {
