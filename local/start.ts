@@ -5,7 +5,10 @@
  * stand-in), AWS_REGION, INGEST_TOKEN / READ_TOKEN (default: generated once, kept in .local/tokens.json),
  * SWITCHBOT_TOKEN / SWITCHBOT_SECRET (default: the SwitchBot simulator), POLL_INTERVAL_SECONDS (60).
  */
-import { startLocalStack } from "./stack";
+import { resolve } from "node:path";
+import { lambdaContext, loadHandler } from "./lambda-host";
+import { LOCAL_SECRETS_PREFIX, startLocalStack } from "./stack";
+import { startLocalSwitchbot } from "./switchbot-simulator/local-switchbot";
 
 const port = Number(process.env.PORT ?? "8787");
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -21,6 +24,19 @@ const stack = await startLocalStack({
   process.exit(1);
 });
 
+// SwitchBot: the simulator unless SWITCHBOT_TOKEN/SWITCHBOT_SECRET are set; the poll schedule either way.
+const switchbot = await startLocalSwitchbot({
+  env: process.env,
+  dataDir: resolve(".local"),
+  putSecret: (name, value) => stack.ssm.put(`${LOCAL_SECRETS_PREFIX}${name}`, value),
+  invokePoll: async (event) => (await loadHandler("poll"))(event, lambdaContext("poll")),
+  webhookUrl: `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`,
+}).catch(async (error: Error) => {
+  process.stderr.write(`ampgate: could not start the SwitchBot poller: ${error.message}\n`);
+  await stack.stop();
+  process.exit(1);
+});
+
 const lines = [
   "",
   `ampgate is running at ${stack.url}`,
@@ -30,6 +46,7 @@ const lines = [
   `  remote write:  ${stack.url}/api/v1/write`,
   `  ingest token:  ${stack.generatedTokens.includes("ingestToken") ? stack.ingestToken + "   (generated; saved in .local/tokens.json)" : "from INGEST_TOKEN"}`,
   `  read token:    ${stack.generatedTokens.includes("readToken") ? stack.readToken + "   (generated; saved in .local/tokens.json)" : "from READ_TOKEN"}`,
+  `  SwitchBot:     ${switchbot.mode === "simulator" ? `simulator at ${switchbot.apiUrl} (set SWITCHBOT_TOKEN/SWITCHBOT_SECRET for a real account)` : "real account (SWITCHBOT_TOKEN)"}, polled every ${switchbot.intervalSeconds} s`,
   "Press Ctrl-C to stop.",
   "",
 ];
@@ -40,6 +57,7 @@ const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   process.stderr.write(`\n${signal}: stopping…\n`);
+  await switchbot.stop();
   await stack.stop();
   process.exit(0);
 };
