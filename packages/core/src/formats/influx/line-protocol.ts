@@ -63,12 +63,22 @@ interface ElementRule {
   name: string;
   stops: string;
   escapes: string;
+  /** ASCII codes that need a closer look (stops, backslash, control characters); the rest is plain text. */
+  special: Uint8Array;
 }
 
-const MEASUREMENT: ElementRule = { name: "measurement", stops: ", ", escapes: ", \\" };
-const TAG_KEY: ElementRule = { name: "tag key", stops: ",= ", escapes: ",= \\" };
-const TAG_VALUE: ElementRule = { name: "tag value", stops: ",= ", escapes: ",= \\" };
-const FIELD_KEY: ElementRule = { name: "field key", stops: ",= ", escapes: ",= \\" };
+function elementRule(name: string, stops: string, escapes: string): ElementRule {
+  const special = new Uint8Array(128);
+  for (let code = 0; code < 0x20; code++) special[code] = 1;
+  special[0x7f] = 1;
+  for (const char of stops + "\\") special[char.charCodeAt(0)] = 1;
+  return { name, stops, escapes, special };
+}
+
+const MEASUREMENT = elementRule("measurement", ", ", ", \\");
+const TAG_KEY = elementRule("tag key", ",= ", ",= \\");
+const TAG_VALUE = elementRule("tag value", ",= ", ",= \\");
+const FIELD_KEY = elementRule("field key", ",= ", ",= \\");
 
 const isControl = (code: number) => code < 0x20 || code === 0x7f;
 const describe = (char: string | undefined) => (char === undefined ? "end of line" : JSON.stringify(char));
@@ -108,29 +118,39 @@ class LineScanner {
     this.takeEndOfLine();
   }
 
+  /**
+   * Reads up to an unescaped stop character or the end of the line, unescaping on the way. Plain runs are
+   * sliced rather than appended character by character (most elements contain no backslash at all).
+   */
   readElement(rule: ElementRule): string {
+    const text = this.text;
     let out = "";
-    while (!this.atEndOfLine()) {
-      const c = this.text[this.pos]!;
-      if (c === "\\") {
-        const next = this.peek(1);
-        if (next !== undefined && rule.escapes.includes(next)) {
-          out += next;
-          this.pos += 2;
-          continue;
-        }
-        out += c;
+    let runStart = this.pos;
+    while (this.pos < text.length) {
+      const code = text.charCodeAt(this.pos);
+      if (code >= 128 || rule.special[code] === 0) {
         this.pos++;
         continue;
       }
-      if (rule.stops.includes(c)) break;
+      const c = text[this.pos]!;
+      if (c === "\\") {
+        const next = text[this.pos + 1];
+        if (next !== undefined && rule.escapes.includes(next)) {
+          out += text.slice(runStart, this.pos) + next;
+          this.pos += 2;
+          runStart = this.pos;
+          continue;
+        }
+        this.pos++;
+        continue;
+      }
+      if (rule.stops.includes(c) || this.atEndOfLine()) break;
       if (isControl(c.charCodeAt(0))) {
         throw new LineSyntaxError(`invalid control character ${JSON.stringify(c)} in ${rule.name}`);
       }
-      out += c;
       this.pos++;
     }
-    return out;
+    return out + text.slice(runStart, this.pos);
   }
 
   /** A double-quoted string field value; the opening quote is at `pos`. Newlines inside are allowed. */
@@ -155,7 +175,10 @@ class LineScanner {
   /** An unquoted token (number, boolean, timestamp): up to `,`, space or end of line. */
   readToken(): string {
     const start = this.pos;
-    while (!this.atEndOfLine() && this.peek() !== "," && this.peek() !== " ") this.pos++;
+    for (let code = this.text.charCodeAt(this.pos); this.pos < this.text.length; code = this.text.charCodeAt(++this.pos)) {
+      if (code === 0x2c /* , */ || code === 0x20 /* space */ || code === 0x0a /* \n */) break;
+      if (code === 0x0d /* \r */ && this.atEndOfLine()) break;
+    }
     return this.text.slice(start, this.pos);
   }
 }
