@@ -40,33 +40,27 @@ function hubOf(deviceId: string, hubDeviceId: unknown): string | undefined {
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
+function knownDevice(entry: { deviceId?: unknown; deviceName?: unknown; hubDeviceId?: unknown }, type: unknown, cloud: KnownDevice["cloud"], remote: boolean): KnownDevice | undefined {
+  const id = text(entry.deviceId);
+  if (!id) return undefined;
+  const hubId = hubOf(id, entry.hubDeviceId);
+  return {
+    id,
+    name: text(entry.deviceName) ?? id,
+    type: text(type) ?? "unknown",
+    ...(hubId ? { hubId } : {}),
+    cloud,
+    ...(remote ? { remote: true as const } : {}),
+  };
+}
+
+const cloudFlag = (value: unknown): KnownDevice["cloud"] => (value === true ? "true" : value === false ? "false" : "unknown");
+
 export function knownDevices(body: DeviceListBody): KnownDevice[] {
-  const devices: KnownDevice[] = [];
-  for (const entry of body.deviceList) {
-    const id = text(entry.deviceId);
-    if (!id) continue;
-    const hubId = hubOf(id, entry.hubDeviceId);
-    devices.push({
-      id,
-      name: text(entry.deviceName) ?? id,
-      type: text(entry.deviceType) ?? "unknown",
-      ...(hubId ? { hubId } : {}),
-      cloud: entry.enableCloudService === true ? "true" : entry.enableCloudService === false ? "false" : "unknown",
-    });
-  }
-  for (const entry of body.infraredRemoteList) {
-    const id = text(entry.deviceId);
-    if (!id) continue;
-    const hubId = hubOf(id, entry.hubDeviceId);
-    devices.push({
-      id,
-      name: text(entry.deviceName) ?? id,
-      type: text(entry.remoteType) ?? "unknown",
-      ...(hubId ? { hubId } : {}),
-      cloud: "unknown",
-      remote: true,
-    });
-  }
+  const devices = [
+    ...body.deviceList.map((entry) => knownDevice(entry, entry.deviceType, cloudFlag(entry.enableCloudService), false)),
+    ...body.infraredRemoteList.map((entry) => knownDevice(entry, entry.remoteType, "unknown", true)),
+  ].filter((device): device is KnownDevice => device !== undefined);
   return devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
