@@ -28,6 +28,9 @@ export interface PollEvent {
   scheduledTime?: string;
   /** EventBridge rule `Scheduled Event`. */
   time?: string;
+  /** Scheduler's `<aws.scheduler.execution-id>` and `<aws.scheduler.attempt-number>`, for the logs. */
+  executionId?: string;
+  attempt?: string | number;
 }
 
 /** Kept back from the Lambda timeout to log and return. */
@@ -71,7 +74,9 @@ export function scheduledTimeOf(event: PollEvent | undefined, now: number): numb
 
 export const handler = middy<PollEvent, PollOutcome, Error, Context>().handler(async (event, context) => {
   const now = Date.now();
-  return pollOnce(pollerDeps(), {
+  const base = pollerDeps();
+  const invocationLog = log.child({ requestId: context.awsRequestId, executionId: event?.executionId, attempt: event?.attempt });
+  return pollOnce({ ...base, log: invocationLog }, {
     scheduledTime: scheduledTimeOf(event, now),
     deadline: now + context.getRemainingTimeInMillis() - EXIT_MARGIN_MS,
   });
