@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
@@ -129,7 +130,7 @@ describe("SwitchBot poller end to end", () => {
 describe("SwitchBot webhook end to end", () => {
   const exec = promisify(execFile);
   const cli = (...args: string[]) =>
-    exec("tsx", ["scripts/switchbot-webhook.ts", ...args], {
+    exec(fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url)), [fileURLToPath(new URL("../../scripts/switchbot-webhook.ts", import.meta.url)), ...args], {
       env: { ...process.env, SWITCHBOT_TOKEN: TOKEN, SWITCHBOT_SECRET: SECRET, SWITCHBOT_API_URL: sim.url },
     });
   const hookUrl = () => `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`;
