@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** A real AMP workspace URL; when unset the embedded Prometheus stand-in is used. */
   ampEndpoint?: string;
+  /**
+   * Something to put between the handlers and the embedded stand-in (the fault proxy, local/fault-proxy/): called
+   * with the stand-in's URL, returns the URL the handlers use instead. Ignored when `ampEndpoint` is set.
+   */
+  ampFront?: (standinUrl: string) => Promise<string>;
   region?: string;
   /** Environment to read INGEST_TOKEN / READ_TOKEN from. */
   env?: NodeJS.ProcessEnv;
@@ -95,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const credentials = { accessKeyId: `AKIALOCAL${randomBytes(6).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64") };
       standin = await startAmpStandin({ prometheusUrl: prometheus.url, workspaceId: LOCAL_WORKSPACE_ID, region, credentials });
       cleanup.push(() => standin!.close());
-      ampEndpoint = `${standin.url}/workspaces/${LOCAL_WORKSPACE_ID}`;
+      ampEndpoint = `${options.ampFront ? await options.ampFront(standin.url) : standin.url}/workspaces/${LOCAL_WORKSPACE_ID}`;
       process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
       process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
       delete process.env.AWS_SESSION_TOKEN;

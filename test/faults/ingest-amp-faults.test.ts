@@ -1,0 +1,174 @@
+/**
+ * Fault injection on the ingest path, counted: a retrying sender (Prometheus/Telegraf behaviour, retrying-sender.ts)
+ * pushes through the local stack, whose handlers reach the SigV4 stand-in through the fault proxy. For each fault:
+ * what the pusher saw, how often ampgate tried AMP, what landed, and the invariant —
+ *
+ *   every acknowledged sample is stored with the value sent (acknowledged ⊆ stored), and every batch that was not
+ *   acknowledged was either retried to success, is still held by the sender, or was refused with a 4xx the sender
+ *   was told about (and then nothing of it is stored).
+ *
+ * The faults whose timing is dominated by the writer's 10 s attempt timeout (stalls, slow drips) are in
+ * ingest-amp-stalls.slow.test.ts (npm run test:faults).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import { remoteWriteBatch } from "./support/push-batches";
+import { reportFigures, type FigureRow } from "./support/report-figures";
+import { RetryingSender } from "./support/retrying-sender";
+import { accountFor, countStored, storedSamples } from "./support/sample-accounting";
+
+const INGEST_TOKEN = "ag_fault-suite-token-0123456789abcdefghijklmnop";
+const WRITE_PATH = "/workspaces/ws-local/api/v1/remote_write";
+/** ampgate's writer tries a part this many times (amp/retry-policy.ts DEFAULT_RETRY_POLICY.maxAttempts). */
+const WRITER_ATTEMPTS = 6;
+
+let stack: LocalStack;
+let ampProxy: FaultProxy;
+let senderProxy: FaultProxy;
+const figures: FigureRow[] = [];
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), "ampgate-faults-")),
+    env: { INGEST_TOKEN },
+    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
+  });
+  senderProxy = await startFaultProxy({ target: stack.url });
+});
+afterAll(async () => {
+  reportFigures("faults-ingest", figures);
+  await senderProxy?.close();
+  await stack?.stop();
+  await ampProxy?.close();
+});
+afterEach(() => {
+  ampProxy.clearFaults();
+  senderProxy.clearFaults();
+});
+
+let clock = Date.now() - 10 * 60_000;
+
+/** Three batches of four series, one sample per series per batch, timestamps ascending across batches. */
+function threeBatches(caseLabel: string, ingestUrl = stack.url) {
+  return [0, 1, 2].map((b) => {
+    clock += 1_000;
+    return remoteWriteBatch(`${caseLabel}-${b}`, ingestUrl, INGEST_TOKEN, [0, 1, 2, 3].map((s) => ({
+      spec: { name: "fault_probe", labels: { case: caseLabel, series: `s${s}` } },
+      samples: [{ timestamp: clock, value: b * 10 + s + 0.25 }],
+    })));
+  });
+}
+
+interface Expectation {
+  /** Injected into this many consecutive AMP write requests. */
+  times: number;
+  /** Statuses the pusher must have seen (besides the final 204s). */
+  pusherSees: string[];
+  /** Batches the pusher was told to drop (4xx). */
+  refused?: number;
+  /** AMP write requests ampgate made, at least. */
+  minAmpRequests: number;
+}
+
+/** Which fault, how often, and what the pusher must have seen. */
+const CASES: Array<[AmpFaultName, Expectation]> = [
+  ["500", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["502", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["503", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["503", { times: 2, pusherSees: [], minAmpRequests: 5 }], // absorbed by ampgate's own retries
+  ["429", { times: WRITER_ATTEMPTS, pusherSees: ["429"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["429+retry-after", { times: 3, pusherSees: [], minAmpRequests: 6 }], // 3 × 1 s waits fit the request
+  ["400 out-of-order", { times: 1, pusherSees: ["400"], refused: 1, minAmpRequests: 3 }],
+  ["413", { times: 1, pusherSees: [], minAmpRequests: 5 }], // split in half and resent
+  ["403 signature", { times: 1, pusherSees: ["503"], minAmpRequests: 4 }],
+  ["reset mid-request", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["reset before answer", { times: 2, pusherSees: [], minAmpRequests: 5 }],
+  ["reset after store", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["reset mid-response", { times: 2, pusherSees: [], minAmpRequests: 5 }],
+  ["503 after store", { times: WRITER_ATTEMPTS, pusherSees: ["503"], minAmpRequests: WRITER_ATTEMPTS + 3 }],
+  ["slow but in time", { times: 3, pusherSees: [], minAmpRequests: 3 }],
+];
+
+describe("AMP faults between ampgate and the stand-in, counted", () => {
+  for (const [name, expectation] of CASES) {
+    it(`${name} × ${expectation.times}: acknowledged ⊆ stored, nothing unaccounted for`, async () => {
+      const caseLabel = `${name.replace(/[^a-z0-9]+/gi, "_")}_x${expectation.times}`;
+      const before = ampProxy.exchanges().length;
+      const samplesAcceptedBefore = stack.standin!.stats.samplesAccepted;
+      ampProxy.inject({ name, fault: AMP_FAULTS[name].fault, times: expectation.times, method: "POST", pathPrefix: WRITE_PATH });
+      const sender = new RetryingSender({ retryAfterScale: 0.01 });
+      const batches = threeBatches(caseLabel);
+      for (const batch of batches) sender.enqueue(batch);
+      await sender.drain(Date.now() + 60_000);
+
+      const stored = await storedSamples(stack.standin!.workspaceUrl, `fault_probe{case="${caseLabel}"}`);
+      const acknowledged = sender.ledger.acknowledged.flatMap((b) => b.samples);
+      const account = accountFor(acknowledged, stored);
+      const ampRequests = ampProxy.exchanges().slice(before).filter((e) => e.target.startsWith(WRITE_PATH));
+      const refused = sender.ledger.refused;
+      figures.push({
+        fault: name,
+        injected: ampRequests.filter((e) => e.fault === name).length,
+        pusherSaw: Object.entries(sender.ledger.seen).map(([s, n]) => `${s}×${n}`).join(" "),
+        ampRequests: ampRequests.length,
+        acknowledged: account.acknowledged,
+        stored: countStored(stored),
+        lost: account.lost,
+        refused: refused.length,
+        // Samples AMP took more than once: resent after an acknowledgement was lost (identical, so harmless).
+        duplicates: stack.standin!.stats.samplesAccepted - samplesAcceptedBefore - countStored(stored),
+      });
+
+      expect(account.examples, "acknowledged samples missing or different").toEqual([]);
+      expect(account.lost + account.wrongValue).toBe(0);
+      expect(sender.held(), "batches still held after the faults ended").toEqual([]);
+      expect(refused).toHaveLength(expectation.refused ?? 0);
+      // A refused batch is entirely absent; everything else was acknowledged and is entirely present.
+      expect(account.storedNotAcknowledged).toBe(0);
+      expect(account.acknowledged).toBe((batches.length - refused.length) * 4);
+      for (const status of expectation.pusherSees) expect(sender.ledger.seen[status], `pusher saw ${status}`).toBeGreaterThan(0);
+      expect(Object.keys(sender.ledger.seen).filter((s) => s !== "204").sort()).toEqual([...new Set(expectation.pusherSees)].sort());
+      expect(ampRequests.length).toBeGreaterThanOrEqual(expectation.minAmpRequests);
+      // The fault fired as often as asked: the suite really exercised it.
+      expect(ampRequests.filter((e) => e.fault === name)).toHaveLength(expectation.times);
+    }, 90_000);
+  }
+
+  it("a retryable answer always carries Retry-After, and a 400 names AMP's reason", async () => {
+    ampProxy.inject({ name: "503", fault: AMP_FAULTS["503"].fault, times: WRITER_ATTEMPTS, pathPrefix: WRITE_PATH });
+    const [batch] = threeBatches("retry_after_probe");
+    const unavailable = await fetch(batch!.request.url, batch!.request.init);
+    expect(unavailable.status).toBe(503);
+    expect(Number(unavailable.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await unavailable.text()).toMatch(/keep the data and retry/);
+
+    ampProxy.inject({ name: "400 out-of-order", fault: AMP_FAULTS["400 out-of-order"].fault, times: 1, pathPrefix: WRITE_PATH });
+    const refused = await fetch(batch!.request.url, batch!.request.init);
+    expect(refused.status).toBe(400);
+    const text = await refused.text();
+    expect(text).toMatch(/out of order sample/);
+    expect(text).not.toMatch(/user=\d+_/); // AMP's tenant prefix names our AWS account
+  }, 60_000);
+});
+
+describe("the acknowledgement lost between ampgate and the sender", () => {
+  it("a reset after ampgate answered 204: the sender resends, the identical samples are stored once", async () => {
+    senderProxy.inject({ name: "reset after store", fault: { kind: "reset", when: "after-forward" }, times: 2, method: "POST" });
+    const sender = new RetryingSender();
+    const batches = threeBatches("lost_ack", senderProxy.url);
+    for (const batch of batches) sender.enqueue(batch);
+    await sender.drain(Date.now() + 30_000);
+    const stored = await storedSamples(stack.standin!.workspaceUrl, 'fault_probe{case="lost_ack"}');
+    const account = accountFor(sender.ledger.acknowledged.flatMap((b) => b.samples), stored);
+    figures.push({ fault: "sender-side reset after 204", injected: senderProxy.stats.faults["reset after store"] ?? 0, pusherSaw: Object.entries(sender.ledger.seen).map(([s, n]) => `${s}×${n}`).join(" "), acknowledged: account.acknowledged, stored: countStored(stored), lost: account.lost, refused: 0 });
+    expect(sender.ledger.seen.ECONNRESET ?? sender.ledger.seen.UND_ERR_SOCKET).toBeGreaterThan(0);
+    expect(account).toMatchObject({ acknowledged: 12, found: 12, lost: 0, storedNotAcknowledged: 0 });
+    expect(sender.held()).toEqual([]);
+  }, 60_000);
+});
