@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AmpWriteError } from "@ampgate/core/amp/errors";
 import { createLogger, setLogSink } from "@ampgate/core/log/logger";
+import { DEFAULT_LIMITS } from "@ampgate/core/remote-write/limits";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
+import { validateWriteRequest } from "@ampgate/core/remote-write/validate";
 import { createStaticSecretSource } from "@ampgate/core/secrets/static-secret-source";
 import { createFileDocumentStore } from "@ampgate/core/state/file-document-store";
 import { createCallLedger } from "@ampgate/core/switchbot/call-ledger";
@@ -142,6 +144,8 @@ describe("pollOnce", () => {
       const names = series.labels.map((label) => label.name);
       expect(names).toEqual([...names].sort());
     }
+    // What ingest enforces on every pushed batch holds for the poller's own (strict: unsorted labels refused).
+    expect(() => validateWriteRequest(structuredClone(batch), { ...DEFAULT_LIMITS, rejectUnsortedLabels: true })).not.toThrow();
 
     const meter = sim.statusBody(LIVING_METER, START)!;
     expect(values(batch, "switchbot_temperature_celsius", { device_id: LIVING_METER })).toEqual([`${meter.temperature}@${START}`]);
