@@ -240,6 +240,16 @@ describe("pollOnce", () => {
     expect((await run(deps)).summary).toMatchObject({ read: 8 });
   });
 
+  it("never spends more than its own daily budget, whatever retries cost", async () => {
+    await createFileDocumentStore(dir).write(POLLER_DOCUMENT, { schema: 1, callsToday: { day: "2026-05-20", count: 7_998 } }, undefined);
+    const writer = recordingWriter();
+    const outcome = await run(container(writer));
+    expect(sim.requests).toHaveLength(2); // the device list and one status
+    expect(outcome.summary).toMatchObject({ due: 8, read: 1 });
+    expect(outcome.summary?.stoppedBy).toMatch(/own budget of 8000 calls\/day is spent/);
+    expect(values(writer.written[0]!, "switchbot_api_calls_today")).toEqual([`8000@${START}`]);
+  });
+
   it("refuses a configuration over the quota budget, with an error log and a metric, and makes no status calls", async () => {
     const writer = recordingWriter();
     // 8 devices every 10 s = 69,120 calls/day against 8,000: spreading would read each device every 90 s > 60 s.

@@ -84,6 +84,16 @@ export async function collectBatch(
     }
     return client;
   };
+  /** The client, unless this run may make no further call (and then `stoppedBy` says why). */
+  const callable = async (): Promise<SwitchBotClient | undefined> => {
+    if (!stoppedBy && callsLeft < 1) {
+      stoppedBy = `the poller's own budget of ${budget} calls/day is spent (${state.callsToday.count} since 00:00 UTC)`;
+    }
+    if (!stoppedBy && now() >= callDeadline) stoppedBy = "too close to the invocation's deadline for another call";
+    if (stoppedBy) return undefined;
+    callsLeft--; // reserved before awaiting, so concurrent workers cannot overspend
+    return api();
+  };
   const stopOn = (error: SwitchBotError) => {
     if (!error.stopsRun) return;
     stoppedBy ??= error.message;
@@ -94,11 +104,10 @@ export async function collectBatch(
   const stored = await deps.store.read(DEVICES_DOCUMENT);
   let cache: DeviceCache | undefined = parseDeviceCache(stored?.value);
   if (!cache || started - cache.fetchedAt >= config.quota.listRefreshSeconds * 1000) {
-    const client = stoppedBy || callsLeft < 1 ? undefined : await api();
-    if (client) {
-      callsLeft--;
+    const listing = await callable();
+    if (listing) {
       try {
-        const fresh: DeviceCache = { fetchedAt: now(), devices: knownDevices(await client.listDevices({ deadline: callDeadline })) };
+        const fresh: DeviceCache = { fetchedAt: now(), devices: knownDevices(await listing.listDevices({ deadline: callDeadline })) };
         await deps.store.write(DEVICES_DOCUMENT, fresh, "unconditional");
         log.info("device list refreshed", { devices: fresh.devices.length });
         cache = fresh;
@@ -131,15 +140,14 @@ export async function collectBatch(
   let read = 0;
   await forEachLimited(due, config.concurrency, async (device) => {
     const labels = deviceLabels(device);
-    const client = stoppedBy || callsLeft < 1 || now() >= callDeadline ? undefined : await api();
-    if (!client) {
+    const reading = await callable();
+    if (!reading) {
       batch.add("switchbot_up", labels, 0);
       return;
     }
-    callsLeft--;
     let status: DeviceStatusBody;
     try {
-      status = await client.deviceStatus(device.id, { deadline: callDeadline });
+      status = await reading.deviceStatus(device.id, { deadline: callDeadline });
     } catch (error) {
       if (!(error instanceof SwitchBotError)) throw error;
       stopOn(error);
