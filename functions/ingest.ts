@@ -5,6 +5,7 @@
 import { writeErrorToRequestError } from "@ampgate/core/amp/errors";
 import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
 import { parseIngestTokens, type IngestToken } from "@ampgate/core/auth/ingest-tokens";
+import { createTokenBucketLimiter } from "@ampgate/core/auth/rate-limit";
 import { notFound } from "@ampgate/core/errors";
 import { textResponse } from "@ampgate/core/http";
 import { createLogger } from "@ampgate/core/log/logger";
@@ -20,14 +21,14 @@ const FORMAT_BY_ROUTE = new Map(
 );
 
 /** Lambda's synchronous payload limit is 6 MB, and API Gateway base64-encodes binary bodies (4/3). */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * AMP's limits, with the decoded-body cap lowered from Prometheus' 32 MiB: a body of tiny series expands ~10×
  * into JS objects, and 8 MiB (≈ 45,000 Telegraf-shaped series, 45× Telegraf's default batch) stays well inside
  * the function's memory.
  */
-const LIMITS = remoteWriteLimits({ maxDecodedBodyBytes: 8 * 1024 * 1024 });
+export const LIMITS = remoteWriteLimits({ maxDecodedBodyBytes: 8 * 1024 * 1024 });
 
 let parsedTokens: { raw: string | undefined; tokens: IngestToken[] } | undefined;
 
@@ -38,6 +39,8 @@ async function ingestTokens(): Promise<IngestToken[]> {
 }
 
 let writer: IngestDependencies["writer"] | undefined;
+/** Per-container token buckets for tokens with `maxRequestsPerMinute` (docs/threat-model.md says why per container). */
+const rateLimiter = createTokenBucketLimiter();
 
 export const handler = httpHandler("ingest", async (request, invocation) => {
   const format = FORMAT_BY_ROUTE.get(request.routeKey);
@@ -53,6 +56,7 @@ export const handler = httpHandler("ingest", async (request, invocation) => {
       writeErrorToRequestError,
       limits: LIMITS,
       maxBodyBytes: MAX_BODY_BYTES,
+      rateLimiter,
       now: Date.now,
       log: invocation.log,
     },

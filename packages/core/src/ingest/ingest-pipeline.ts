@@ -1,18 +1,19 @@
 /**
  * One push, from request to response — the same steps for every format:
  *
- *   authenticate → size check → decode (format) → stamp the token's labels → validate → write to AMP → respond
+ *   authenticate → rate limit → size check → decode (format) → stamp the token's labels → validate → write to AMP → respond
  *
  * A push is acknowledged (2xx) only after AMP accepted every part of it. Input that can never be accepted gets a
  * 4xx naming the problem, and nothing is forwarded; AMP trouble gets 429/503 with Retry-After so the sender
  * keeps its data and retries. Exactly one structured log line is written per request, never with the token.
  */
-import { RequestError, payloadTooLarge, serviceUnavailable, unauthorized } from "../errors";
+import { RequestError, payloadTooLarge, serviceUnavailable, tooManyRequests, unauthorized } from "../errors";
 import { type CoreRequest, type CoreResponse, emptyResponse, textResponse } from "../http";
 import type { Logger } from "../log/logger";
 import { findByToken } from "../auth/token-hash";
 import { presentedToken } from "../auth/credentials";
 import type { IngestToken } from "../auth/ingest-tokens";
+import type { RateLimiter } from "../auth/rate-limit";
 import type { RemoteWriteLimits } from "../remote-write/limits";
 import { validateWriteRequest } from "../remote-write/validate";
 import { stampLabels } from "../remote-write/stamp";
@@ -33,6 +34,8 @@ export interface IngestDependencies {
   limits: RemoteWriteLimits;
   /** Largest request body accepted, before decompression. */
   maxBodyBytes: number;
+  /** Enforces tokens' `maxRequestsPerMinute` (auth/rate-limit.ts: per container, one per Lambda instance). */
+  rateLimiter: RateLimiter;
   now(): number;
   log: Logger;
 }
@@ -94,6 +97,12 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
   try {
     const token = await authenticate(call, deps);
     entry.token = token.name;
+    if (token.maxRequestsPerMinute !== undefined) {
+      const decision = deps.rateLimiter.take(token.name, token.maxRequestsPerMinute);
+      if (!decision.allowed) {
+        throw tooManyRequests(`ingest token "${token.name}" is limited to ${token.maxRequestsPerMinute} requests per minute; retry in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+      }
+    }
     const maxBodyBytes = Math.min(deps.maxBodyBytes, token.maxBodyBytes ?? Infinity);
     if (request.body.byteLength > maxBodyBytes) {
       throw payloadTooLarge("body_too_large", `request body is ${request.body.byteLength} bytes; the limit is ${maxBodyBytes}`);
