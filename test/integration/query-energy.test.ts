@@ -23,6 +23,8 @@ const D4 = TODAY;
 const START = D1 - HOUR;
 const RESET = D2 + 10 * HOUR + 10 * MINUTE;
 const GAP = [D2 + 3 * HOUR, D2 + 6 * HOUR] as const;
+const D3 = TODAY - DAY;
+const APPEARS = D3 + 12 * HOUR + 10 * MINUTE;
 
 const TARIFF = parseTariff(JSON.stringify({
   currency: "INR", timezone: "Asia/Kolkata",
@@ -43,6 +45,8 @@ const SERIES = [
   counter("E1", "Kettle", steady),
   counter("E2", "Fridge", (t) => (t < RESET ? steady(t) : (t - RESET) / MINUTE)),
   counter("E3", "Heater", (t) => (t > GAP[0] && t < GAP[1] ? undefined : steady(t))),
+  // A new plug, first seen mid-afternoon with its counter already at 500 Wh.
+  counter("E4", "Lamp", (t) => (t < APPEARS ? undefined : 500 + (t - APPEARS) / MINUTE)),
 ];
 
 const reader = readToken("home", [{ name: "household", op: "=", value: "home" }]);
@@ -54,8 +58,8 @@ beforeAll(async () => {
   await backend.write(SERIES);
   call = queryClient(backend, { tokens: [reader.record], tariff: TARIFF });
   await waitFor("the counters", async () => {
-    const answer = await call("GET", "/api/v1/query", { token: reader.token, query: { query: "count(switchbot_energy_watt_hours_total)" } });
-    return answer.json?.data?.result?.[0]?.value[1] === "3" ? true : undefined;
+    const answer = await call("GET", "/api/v1/query", { token: reader.token, query: { query: "count(last_over_time(switchbot_energy_watt_hours_total[1h]))" } });
+    return answer.json?.data?.result?.[0]?.value[1] === "4" ? true : undefined;
   });
 });
 
@@ -74,8 +78,13 @@ describe("/json/energy", () => {
     expect(answer.json.from).toBe(D1);
     const rows = answer.json.rows as Array<Record<string, any>>;
     const iso = (t: number) => new Date(t + OFFSET).toISOString().slice(0, 10);
-    expect(rows.map((r) => `${r.device_name} ${r.period}`)).toEqual(["Fridge", "Heater", "Kettle"].flatMap((name) => [0, 1, 2].map((d) => `${name} ${iso(D1 + d * DAY)}`)));
-    for (const row of rows) {
+    expect(rows.map((r) => `${r.device_name} ${r.period}`)).toEqual([
+      ...["Fridge", "Heater", "Kettle"].flatMap((name) => [D1, D2, D3].map((day) => `${name} ${iso(day)}`)),
+      `Lamp ${iso(D3)}`,
+    ]);
+    // From its first reading at 12:10 to midnight: 590 min in the day band, 120 min at night.
+    expect(rows.find((r) => r.device_name === "Lamp")).toMatchObject({ kwh: 0.71, kwh_day: 0.59, kwh_night: 0.12 });
+    for (const row of rows.filter((r) => r.device_name !== "Lamp")) {
       expect(row.start).toBe(D1 + [iso(D1), iso(D2), iso(D2 + DAY)].indexOf(row.period) * DAY);
       const fridgeResetDay = row.device_name === "Fridge" && row.period === iso(D2);
       // The 10 Wh between the last reading before the reset and the reset are unknowable (Prometheus's reset rule).
@@ -92,6 +101,7 @@ describe("/json/energy", () => {
       { device_id: "E2", device_name: "Fridge", kwh: 4.31, cost: 1.436 },
       { device_id: "E3", device_name: "Heater", kwh: 4.32, cost: 1.44 },
       { device_id: "E1", device_name: "Kettle", kwh: 4.32, cost: 1.44 },
+      { device_id: "E4", device_name: "Lamp", kwh: 0.71, cost: 0.26 },
     ]);
   });
 
@@ -101,7 +111,7 @@ describe("/json/energy", () => {
     const days = await energy({ period: "day", from: String(months.json.from) });
     expect(days.json.from).toBe(months.json.from);
     const sum = (rows: Array<{ device_id: string; kwh: number }>, id: string) => rows.filter((r) => r.device_id === id).reduce((s, r) => s + r.kwh, 0);
-    for (const id of ["E1", "E2", "E3"]) expect(sum(months.json.rows, id)).toBeCloseTo(sum(days.json.rows, id), 6);
+    for (const id of ["E1", "E2", "E3", "E4"]) expect(sum(months.json.rows, id)).toBeCloseTo(sum(days.json.rows, id), 6);
     expect(months.json.rows.every((r: any) => /^\d{4}-\d{2}$/.test(r.period))).toBe(true);
   });
 

@@ -131,7 +131,7 @@ describe("queries that try to escape a household token", () => {
 describe("metadata APIs under a household token", () => {
   const range = { start: String((T - 3_600_000) / 1000), end: String(T / 1000) };
 
-  it.each([
+  const cases: Array<[string, string, Record<string, string | string[]>]> = [
     ["series with foreign match[]", "/api/v1/series", { ...range, "match[]": ['{household="b"}', '{__name__=~".+"}', "secret_b_only"] }],
     ["series without match[]", "/api/v1/series", range],
     ["labels without match[]", "/api/v1/labels", range],
@@ -140,7 +140,8 @@ describe("metadata APIs under a household token", () => {
     ["household values", "/api/v1/label/household/values", range],
     ["device_name values with foreign match[]", "/api/v1/label/device_name/values", { ...range, "match[]": '{household="b"}' }],
     ["metadata", "/api/v1/metadata", {}],
-  ] as const)("%s", async (_what, path, query) => {
+  ];
+  it.each(cases)("%s", async (_what, path, query) => {
     for (const method of path.includes("/label/") || path.endsWith("metadata") ? ["GET"] : ["GET", "POST"]) {
       const answer = method === "GET"
         ? await call(method, path, { token: reader.token, query })

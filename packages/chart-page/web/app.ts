@@ -2,7 +2,7 @@
  * The chart page: paste a read token (kept in this browser's localStorage only), then see the devices, power,
  * temperature/humidity and daily energy and cost over a chosen range, refreshed every minute.
  */
-import { type DeviceRow, QueryApi, TokenRefused, type VectorSample } from "./api";
+import { type DeviceRow, type EnergyAnswer, QueryApi, TokenRefused, type VectorSample } from "./api";
 import { energyChart, lineChart, watchResize } from "./charts";
 
 const STORAGE_KEY = "ampgate.readToken";
@@ -100,10 +100,10 @@ async function refresh(): Promise<void> {
     $("dashboard").hidden = false;
     $("forget").hidden = false;
     renderDevices(devices.rows, latest);
-    lineChart($("power-chart"), power, range, "W");
-    lineChart($("temperature-chart"), temperature, range, "°C");
-    lineChart($("humidity-chart"), humidity, range, "%");
-    renderEnergy(energy);
+    lineChart($("power-chart"), power, range);
+    lineChart($("temperature-chart"), temperature, range);
+    lineChart($("humidity-chart"), humidity, range);
+    renderEnergy(energy, range);
     setStatus(`Updated ${new Date().toLocaleTimeString()}.`);
   } catch (error) {
     if (error instanceof TokenRefused) {
@@ -120,7 +120,7 @@ async function refresh(): Promise<void> {
   }
 }
 
-function renderEnergy(energy: Awaited<ReturnType<QueryApi["energy"]>>): void {
+function renderEnergy(energy: EnergyAnswer, range: { startS: number; endS: number }): void {
   const perDay = new Map<number, { startS: number; kwh: number; cost: number }>();
   for (const row of energy.rows) {
     const day = perDay.get(row.start) ?? { startS: row.start / 1000, kwh: 0, cost: 0 };
@@ -129,14 +129,14 @@ function renderEnergy(energy: Awaited<ReturnType<QueryApi["energy"]>>): void {
     perDay.set(row.start, day);
   }
   const currency = energy.tariff.currency;
-  energyChart($("energy-chart"), [...perDay.values()].sort((a, b) => a.startS - b.startS), currency);
+  energyChart($("energy-chart"), [...perDay.values()].sort((a, b) => a.startS - b.startS), range, energy.tariff);
   $("tariff").textContent = energy.tariff.configured
     ? `Tariff: ${energy.tariff.bands.map((b) => `${b.name} ${b.pricePerKwh} ${currency}/kWh`).join(", ")}; days in ${energy.tariff.timezone}.`
     : "No tariff configured (set TARIFF on the query function to see costs); days in UTC.";
   const body = $("energy").querySelector("tbody")!;
   body.replaceChildren(...energy.totals.map((total) => {
     const row = document.createElement("tr");
-    const cells = [total.device_name, `${total.kwh.toFixed(3)}`, `${total.cost.toFixed(2)} ${currency}`];
+    const cells = [total.device_name, `${total.kwh.toFixed(3)}`, energy.tariff.configured ? `${total.cost.toFixed(2)} ${currency}` : "—"];
     cells.forEach((text, i) => {
       const cell = document.createElement(i === 0 ? "th" : "td");
       if (i > 0) cell.className = "num";

@@ -45,36 +45,49 @@ export function alignMatrix(result: Matrix[], startS: number, endS: number, step
   return [xs, ...columns] as uPlot.AlignedData;
 }
 
-export function lineChart(element: HTMLElement, result: Matrix[], range: { startS: number; endS: number; stepS: number }, unit: string): void {
+/** Tick labels without units (the card's heading names the unit), so long numbers are never clipped. */
+const numberTicks = (_u: uPlot, ticks: number[]) => ticks.map((t) => (Math.abs(t) >= 10_000 ? `${Math.round(t / 1000)}k` : String(Number(t.toPrecision(4)))));
+
+export function lineChart(element: HTMLElement, result: Matrix[], range: { startS: number; endS: number; stepS: number }): void {
   if (result.length === 0) return empty(element, "No data in this range.");
   const names = result.map((s) => s.metric.device_name ?? s.metric.device_id ?? "series");
   mount(element, {
     width: width(element),
     height: 260,
-    scales: { x: { time: true } },
-    axes: [{ stroke: axisColor }, { stroke: axisColor, values: (_u, ticks) => ticks.map((t) => `${t} ${unit}`) }],
+    scales: { x: { time: true, range: [range.startS, range.endS] } },
+    axes: [{ stroke: axisColor }, { stroke: axisColor, values: numberTicks }],
     series: [{}, ...names.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false }))],
   }, alignMatrix(result, range.startS, range.endS, range.stepS));
 }
 
-export function energyChart(element: HTMLElement, days: Array<{ startS: number; kwh: number; cost: number }>, currency: string): void {
+export function energyChart(element: HTMLElement, days: Array<{ startS: number; kwh: number; cost: number }>, range: { startS: number; endS: number },
+  tariff: { configured: boolean; currency: string }): void {
   if (days.length === 0) return empty(element, "No energy counters in this range.");
-  const bars = uPlot.paths.bars?.({ size: [0.6, 64] });
+  const bars = uPlot.paths.bars?.({ size: [0.6, 64], align: 1 });
+  const first = Math.min(range.startS, days[0]!.startS);
+  const last = Math.max(range.endS, days[days.length - 1]!.startS + 86_400);
+  const cost = tariff.configured
+    ? [{ label: `Cost (${tariff.currency})`, scale: "cost", stroke: "#E69F00", width: 2, points: { show: true, size: 7 } }]
+    : [];
   mount(element, {
     width: width(element),
     height: 260,
-    scales: { x: { time: true }, kwh: { range: (_u, _min, max) => [0, Math.max(max, 0.1) * 1.1] }, cost: { range: (_u, _min, max) => [0, Math.max(max, 0.01) * 1.1] } },
+    scales: {
+      x: { time: true, range: [first, last] },
+      kwh: { range: (_u, _min, max) => [0, Math.max(max, 0.01) * 1.15] },
+      cost: { range: (_u, _min, max) => [0, Math.max(max, 0.01) * 1.15] },
+    },
     axes: [
       { stroke: axisColor },
-      { scale: "kwh", stroke: axisColor, values: (_u, ticks) => ticks.map((t) => `${t} kWh`) },
-      { scale: "cost", side: 1, stroke: axisColor, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => `${t.toFixed(2)} ${currency}`) },
+      { scale: "kwh", stroke: axisColor, values: numberTicks, label: "kWh" },
+      ...(tariff.configured ? [{ scale: "cost", side: 1, stroke: axisColor, grid: { show: false }, values: numberTicks, label: tariff.currency }] : []),
     ],
     series: [
       {},
-      { label: "Energy (kWh)", scale: "kwh", fill: "#0072B2aa", stroke: "#0072B2", ...(bars ? { paths: bars } : {}) },
-      { label: `Cost (${currency || "no tariff"})`, scale: "cost", stroke: "#E69F00", width: 2, points: { show: true } },
+      { label: "Energy (kWh)", scale: "kwh", fill: "#0072B2aa", stroke: "#0072B2", ...(bars ? { paths: bars } : {}), points: { show: false } },
+      ...cost,
     ],
-  }, [days.map((d) => d.startS), days.map((d) => d.kwh), days.map((d) => d.cost)]);
+  }, [days.map((d) => d.startS), days.map((d) => d.kwh), ...(tariff.configured ? [days.map((d) => d.cost)] : [])]);
 }
 
 /** Keep charts as wide as their cards. */

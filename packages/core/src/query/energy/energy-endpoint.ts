@@ -16,9 +16,21 @@ import type { Endpoint } from "../query-context";
 import { jsonPayload } from "../query-response";
 import { dashboardRange } from "../json/grafana-time";
 import { escapeRegexLiteral, type LabelMatcher } from "../promql/label-matcher";
-import { type CounterSeries, type EnergyPeriod, energyGrid, energyReport } from "./energy-report";
+import { type CounterReading, type CounterSeries, type EnergyPeriod, energyGrid, energyReport } from "./energy-report";
 
 export const ENERGY_COUNTER = "switchbot_energy_watt_hours_total";
+const PART_LABEL = "ampgate_part";
+
+/**
+ * The counter's last and smallest value in each step, in one query: the last reading at every boundary, and
+ * the first reading of a counter that appears inside the range (energy-report.ts). `label_replace` tags which is
+ * which; the label is removed again below.
+ */
+const counterQuery = (stepMs: number) => {
+  const window = `[${stepMs / 1000}s]`;
+  return `label_replace(last_over_time(${ENERGY_COUNTER}${window}), "${PART_LABEL}", "last", "", "")`
+    + ` or label_replace(min_over_time(${ENERGY_COUNTER}${window}), "${PART_LABEL}", "min", "", "")`;
+};
 
 /** Under Prometheus's 11,000 points per query, with the baseline boundary included. */
 const POINTS_PER_CHUNK = 10_000;
@@ -39,22 +51,29 @@ const energy: Endpoint = async (call) => {
   const devices = call.params.getAll("device_id").filter((id) => id !== "" && id !== "$__all");
   const filter: LabelMatcher[] = devices.length === 0 ? [] : [{ name: "device_id", op: "=~", value: devices.map(escapeRegexLiteral).join("|") }];
 
-  const query = `last_over_time(${ENERGY_COUNTER}[${grid.stepMs / 1000}s])`;
-  const series = new Map<string, CounterSeries>();
+  const series = new Map<string, CounterSeries & { byTime: Map<number, CounterReading> }>();
   for (let chunkStart = grid.start; chunkStart < grid.end; chunkStart += chunkMs) {
     const chunkEnd = Math.min(grid.end, chunkStart + chunkMs);
-    const result = await rangeQuery(call, query, chunkStart, chunkEnd, grid.stepMs, filter);
+    const result = await rangeQuery(call, counterQuery(grid.stepMs), chunkStart, chunkEnd, grid.stepMs, filter);
     for (const s of result.data) {
-      const key = JSON.stringify(Object.entries(s.metric).sort());
-      const entry = series.get(key) ?? { labels: s.metric, points: [] };
-      for (const [t, v] of s.values ?? []) {
-        const ms = Math.round(t * 1000);
-        const value = Number(v);
-        const last = entry.points[entry.points.length - 1];
-        if (Number.isFinite(value) && (!last || last[0] < ms)) entry.points.push([ms, value]);
-      }
+      // Prometheus 2.x keeps __name__ on last_over_time but drops it on min_over_time: key on the rest.
+      const { [PART_LABEL]: part, __name__: _name, ...labels } = s.metric;
+      const key = JSON.stringify(Object.entries(labels).sort());
+      const entry = series.get(key) ?? { labels, points: [], byTime: new Map() };
       series.set(key, entry);
+      for (const [t, v] of s.values ?? []) {
+        const value = Number(v);
+        if (!Number.isFinite(value)) continue;
+        const ms = Math.round(t * 1000);
+        const reading = entry.byTime.get(ms) ?? { t: ms, last: Number.NaN };
+        if (part === "min") reading.min = value;
+        else reading.last = value;
+        entry.byTime.set(ms, reading);
+      }
     }
+  }
+  for (const entry of series.values()) {
+    entry.points = [...entry.byTime.values()].filter((r) => Number.isFinite(r.last)).sort((a, b) => a.t - b.t);
   }
   const report = energyReport([...series.values()], grid, period, tariff);
   return jsonPayload(200, {

@@ -7,7 +7,10 @@
  * `increase()`'s extrapolation at window edges, so days add up to the month and the month to the counter's own
  * difference. A counter that went down restarted from zero (Prometheus's reset rule: the new value is the
  * increase). After a gap (no sample at some boundaries) the energy of the whole gap lands in the interval
- * where the counter is seen again. Each interval is priced at the band in force at its start, local time.
+ * where the counter is seen again. A counter first seen inside the range has no earlier boundary: its first
+ * interval counts from its first sample there (`min_over_time`, the smallest value of a rising counter), so a
+ * device that appeared ten minutes ago has ten minutes of energy, not none.
+ * Each interval is priced at the band in force at its start, local time.
  * Channels of one device (Relay Switch 2PM) are summed after their own differences, so a reset of one channel
  * cannot distort the other.
  */
@@ -16,10 +19,19 @@ import { isoDate, isoMonth, localMidnight, localParts, utcOffsetMinutes } from "
 
 export type EnergyPeriod = "day" | "month";
 
+export interface CounterReading {
+  /** Epoch ms of a grid boundary. */
+  t: number;
+  /** The counter's last value in the interval ending at `t`, Wh. */
+  last: number;
+  /** Its smallest value in that interval (the first sample, for a rising counter), Wh. */
+  min?: number;
+}
+
 export interface CounterSeries {
   labels: Record<string, string>;
-  /** `[epoch ms, Wh]` at grid boundaries, ascending. */
-  points: Array<[number, number]>;
+  /** Readings at grid boundaries, ascending. */
+  points: CounterReading[];
 }
 
 export interface EnergyGrid {
@@ -92,18 +104,18 @@ export function energyReport(series: readonly CounterSeries[], grid: EnergyGrid,
     if (s.labels.device_name) device.name = s.labels.device_name;
     byDevice.set(id, device);
     let previous: number | undefined;
-    for (const [t, wh] of s.points) {
-      if (previous !== undefined) {
-        const index = Math.round((t - grid.start) / grid.stepMs) - 1;
-        const slot = slots[index];
-        if (slot) {
-          const kwh = (wh >= previous ? wh - previous : wh) / 1000;
-          const cell = device.energy.get(index) ?? new Float64Array(bandCount);
-          cell[slot.band] = cell[slot.band]! + kwh;
-          device.energy.set(index, cell);
-        }
+    for (const { t, last, min } of s.points) {
+      const index = Math.round((t - grid.start) / grid.stepMs) - 1;
+      const slot = slots[index];
+      const wh = previous === undefined
+        ? (index >= 0 && min !== undefined ? last - min : 0) // first appearance: from its first sample
+        : last >= previous ? last - previous : last; // a drop is a restart from zero
+      if (slot && (previous !== undefined || min !== undefined)) {
+        const cell = device.energy.get(index) ?? new Float64Array(bandCount);
+        cell[slot.band] = cell[slot.band]! + wh / 1000;
+        device.energy.set(index, cell);
       }
-      previous = wh;
+      previous = last;
     }
   }
 
