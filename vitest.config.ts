@@ -1,9 +1,12 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Two cores and real child processes (Prometheus, Chromium): keep workers few so timings stay honest.
 export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    // `*.slow.test.ts` (stalls past timeouts, the load run, long fuzzing) run only from their own scripts —
+    // npm run test:faults / test:load / test:fuzz, which set AMPGATE_SLOW_TESTS=1 — so npm test stays quick.
+    exclude: [...configDefaults.exclude, ...(process.env.AMPGATE_SLOW_TESTS === "1" ? [] : ["**/*.slow.test.ts"])],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -17,13 +17,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { remoteWriteBatch } from "./support/push-batches";
+import { runFaultCase, threeBatches, WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { RetryingSender } from "./support/retrying-sender";
 import { accountFor, countStored, storedSamples } from "./support/sample-accounting";
 
 const INGEST_TOKEN = "ag_fault-suite-token-0123456789abcdefghijklmnop";
-const WRITE_PATH = "/workspaces/ws-local/api/v1/remote_write";
 /** ampgate's writer tries a part this many times (amp/retry-policy.ts DEFAULT_RETRY_POLICY.maxAttempts). */
 const WRITER_ATTEMPTS = 6;
 
@@ -51,19 +50,6 @@ afterEach(() => {
   ampProxy.clearFaults();
   senderProxy.clearFaults();
 });
-
-let clock = Date.now() - 10 * 60_000;
-
-/** Three batches of four series, one sample per series per batch, timestamps ascending across batches. */
-function threeBatches(caseLabel: string, ingestUrl = stack.url) {
-  return [0, 1, 2].map((b) => {
-    clock += 1_000;
-    return remoteWriteBatch(`${caseLabel}-${b}`, ingestUrl, INGEST_TOKEN, [0, 1, 2, 3].map((s) => ({
-      spec: { name: "fault_probe", labels: { case: caseLabel, series: `s${s}` } },
-      samples: [{ timestamp: clock, value: b * 10 + s + 0.25 }],
-    })));
-  });
-}
 
 interface Expectation {
   /** Injected into this many consecutive AMP write requests. */
@@ -98,32 +84,10 @@ const CASES: Array<[AmpFaultName, Expectation]> = [
 describe("AMP faults between ampgate and the stand-in, counted", () => {
   for (const [name, expectation] of CASES) {
     it(`${name} × ${expectation.times}: acknowledged ⊆ stored, nothing unaccounted for`, async () => {
-      const caseLabel = `${name.replace(/[^a-z0-9]+/gi, "_")}_x${expectation.times}`;
-      const before = ampProxy.exchanges().length;
-      const samplesAcceptedBefore = stack.standin!.stats.samplesAccepted;
-      ampProxy.inject({ name, fault: AMP_FAULTS[name].fault, times: expectation.times, method: "POST", pathPrefix: WRITE_PATH });
-      const sender = new RetryingSender({ retryAfterScale: 0.01 });
-      const batches = threeBatches(caseLabel);
-      for (const batch of batches) sender.enqueue(batch);
-      await sender.drain(Date.now() + 60_000);
-
-      const stored = await storedSamples(stack.standin!.workspaceUrl, `fault_probe{case="${caseLabel}"}`);
-      const acknowledged = sender.ledger.acknowledged.flatMap((b) => b.samples);
-      const account = accountFor(acknowledged, stored);
-      const ampRequests = ampProxy.exchanges().slice(before).filter((e) => e.target.startsWith(WRITE_PATH));
+      const result = await runFaultCase({ stack, ampProxy, token: INGEST_TOKEN }, name, AMP_FAULTS[name].fault, expectation.times);
+      figures.push(result.figures);
+      const { sender, account, batches } = result;
       const refused = sender.ledger.refused;
-      figures.push({
-        fault: name,
-        injected: ampRequests.filter((e) => e.fault === name).length,
-        pusherSaw: Object.entries(sender.ledger.seen).map(([s, n]) => `${s}×${n}`).join(" "),
-        ampRequests: ampRequests.length,
-        acknowledged: account.acknowledged,
-        stored: countStored(stored),
-        lost: account.lost,
-        refused: refused.length,
-        // Samples AMP took more than once: resent after an acknowledgement was lost (identical, so harmless).
-        duplicates: stack.standin!.stats.samplesAccepted - samplesAcceptedBefore - countStored(stored),
-      });
 
       expect(account.examples, "acknowledged samples missing or different").toEqual([]);
       expect(account.lost + account.wrongValue).toBe(0);
@@ -134,15 +98,15 @@ describe("AMP faults between ampgate and the stand-in, counted", () => {
       expect(account.acknowledged).toBe((batches.length - refused.length) * 4);
       for (const status of expectation.pusherSees) expect(sender.ledger.seen[status], `pusher saw ${status}`).toBeGreaterThan(0);
       expect(Object.keys(sender.ledger.seen).filter((s) => s !== "204").sort()).toEqual([...new Set(expectation.pusherSees)].sort());
-      expect(ampRequests.length).toBeGreaterThanOrEqual(expectation.minAmpRequests);
+      expect(result.ampRequests).toBeGreaterThanOrEqual(expectation.minAmpRequests);
       // The fault fired as often as asked: the suite really exercised it.
-      expect(ampRequests.filter((e) => e.fault === name)).toHaveLength(expectation.times);
+      expect(result.injected).toBe(expectation.times);
     }, 90_000);
   }
 
   it("a retryable answer always carries Retry-After, and a 400 names AMP's reason", async () => {
     ampProxy.inject({ name: "503", fault: AMP_FAULTS["503"].fault, times: WRITER_ATTEMPTS, pathPrefix: WRITE_PATH });
-    const [batch] = threeBatches("retry_after_probe");
+    const [batch] = threeBatches("retry_after_probe", stack.url, INGEST_TOKEN);
     const unavailable = await fetch(batch!.request.url, batch!.request.init);
     expect(unavailable.status).toBe(503);
     expect(Number(unavailable.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -161,7 +125,7 @@ describe("the acknowledgement lost between ampgate and the sender", () => {
   it("a reset after ampgate answered 204: the sender resends, the identical samples are stored once", async () => {
     senderProxy.inject({ name: "reset after store", fault: { kind: "reset", when: "after-forward" }, times: 2, method: "POST" });
     const sender = new RetryingSender();
-    const batches = threeBatches("lost_ack", senderProxy.url);
+    const batches = threeBatches("lost_ack", senderProxy.url, INGEST_TOKEN);
     for (const batch of batches) sender.enqueue(batch);
     await sender.drain(Date.now() + 30_000);
     const stored = await storedSamples(stack.standin!.workspaceUrl, 'fault_probe{case="lost_ack"}');
