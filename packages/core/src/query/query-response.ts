@@ -51,6 +51,8 @@ export function acceptsGzip(request: Pick<CoreRequest, "headers">): boolean {
   return (gzip ?? star ?? 0) > 0;
 }
 
+const describeBytes = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.ceil(bytes / 1e3)} kB`);
+
 /** Bytes API Gateway receives from Lambda for this body: base64 for bytes, JSON-escaped for text. */
 function wireBytes(body: string | Uint8Array): number {
   return typeof body === "string" ? Buffer.byteLength(JSON.stringify(body), "utf8") : Math.ceil(body.byteLength / 3) * 4;
@@ -72,7 +74,7 @@ export function toCoreResponse(payload: QueryPayload, request: Pick<CoreRequest,
   }
   if (wireBytes(body) > maxWireBytes) {
     const error = new RequestError(422, "too_large",
-      `the response would be ${(wireBytes(body) / 1e6).toFixed(1)} MB, over the ${(maxWireBytes / 1e6).toFixed(1)} MB a Lambda can return; select fewer series or use a larger step${headers["content-encoding"] ? "" : " (or accept gzip)"}`);
+      `the response would be ${describeBytes(wireBytes(body))}, over the ${describeBytes(maxWireBytes)} a Lambda can return; select fewer series or use a larger step${headers["content-encoding"] ? "" : " (or accept gzip)"}`);
     return toCoreResponse(errorPayload(error), { headers: {} }, maxWireBytes);
   }
   return { status: payload.status, headers, body };

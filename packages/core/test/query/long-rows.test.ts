@@ -1,0 +1,31 @@
+import { JSONPath } from "jsonpath-plus";
+import { describe, expect, it } from "vitest";
+import { matrixRows, seriesName, vectorRows } from "../../src/query/json/long-rows";
+
+describe("long rows", () => {
+  const matrix = [
+    { metric: { __name__: "power", device_name: "Fan", time: "odd" }, values: [[1700000000, "1.5"], [1700000060.5, "NaN"]] as Array<[number, string]> },
+    { metric: { __name__: "power", room: "attic" }, values: [[1700000000, "+Inf"]] as Array<[number, string]> },
+  ];
+
+  it("write one row per point with ms time, numeric value, display name and every label in every row", () => {
+    const json = JSON.parse(matrixRows(matrix, ["a warning"]));
+    expect(json).toEqual({
+      status: "success",
+      warnings: ["a warning"],
+      rows: [
+        { time: 1700000000000, value: 1.5, series: 'power{device_name="Fan", time="odd"}', __name__: "power", device_name: "Fan", room: "", label_time: "odd" },
+        { time: 1700000060500, value: null, series: 'power{device_name="Fan", time="odd"}', __name__: "power", device_name: "Fan", room: "", label_time: "odd" },
+        { time: 1700000000000, value: null, series: 'power{room="attic"}', __name__: "power", device_name: "", room: "attic", label_time: "" },
+      ],
+    });
+    const lengths = ["time", "value", "series", "room", "label_time"].map((f) => (JSONPath({ path: `$.rows[*].${f}`, json, eval: false }) as unknown[]).length);
+    expect(new Set(lengths)).toEqual(new Set([3]));
+  });
+
+  it("use a Grafana-style legend when given", () => {
+    expect(seriesName({ __name__: "x", device_name: "Fan" }, "{{device_name}} ({{ missing }})")).toBe("Fan ()");
+    expect(seriesName({})).toBe("{}");
+    expect(JSON.parse(vectorRows([{ metric: { a: "b" }, value: [1, "2"] }], [])).rows).toEqual([{ time: 1000, value: 2, series: '{a="b"}', a: "b" }]);
+  });
+});
