@@ -16,10 +16,12 @@
  */
 import { RequestError } from "../errors";
 import type { Logger } from "../log/logger";
-import { encodeWriteRequest } from "../remote-write/codec";
+import { decodeWriteRequest, encodeWriteRequest } from "../remote-write/codec";
+import type { EncodedWriteRequest } from "../remote-write/fast-ingest";
 import { DEFAULT_LIMITS } from "../remote-write/limits";
 import { compressSnappyBlock } from "../remote-write/snappy";
 import { splitWriteRequest } from "../remote-write/split";
+import { splitEncodedEntries } from "../remote-write/split-encoded";
 import type { WriteRequest } from "../remote-write/types";
 import { createAcceptedPartsMemory, partDigest, type AcceptedPartsMemory } from "./accepted-parts";
 import { AmpWriteError, ampErrorFromResponse, ampErrorFromTransport, type AmpWriteErrorKind } from "./errors";
@@ -107,6 +109,37 @@ export interface WriteResult {
 
 export interface AmpWriter {
   write(request: WriteRequest, options: WriteOptions): Promise<WriteResult>;
+  /**
+   * The same for a batch the fast ingest path already validated and encoded (remote-write/fast-ingest.ts): cut
+   * at series boundaries into the parts `write` would make, without decoding it.
+   */
+  writeEncoded(batch: EncodedWriteRequest, options: WriteOptions): Promise<WriteResult>;
+}
+
+/**
+ * A part waiting to be sent. Encoded when first needed; its model is only needed to cut it after a 413, so an
+ * encoded part is decoded only then. `snappy` is the sender's own body when it decodes to exactly these bytes.
+ */
+interface PendingPart {
+  encoded(): Uint8Array;
+  request(): WriteRequest;
+  snappy?: Uint8Array;
+}
+
+function partOfRequest(request: WriteRequest): PendingPart {
+  let encoded: Uint8Array | undefined;
+  return { encoded: () => (encoded ??= encodeWriteRequest(request)), request: () => request };
+}
+
+function partOfBytes(encoded: Uint8Array, snappy?: Uint8Array): PendingPart {
+  return { encoded: () => encoded, request: () => decodeWriteRequest(encoded), ...(snappy ? { snappy } : {}) };
+}
+
+/** The parts `splitWriteRequest` would make, straight from the encoded entries when none is over the limit. */
+function encodedParts(batch: EncodedWriteRequest, maxRequestBytes: number): PendingPart[] {
+  const parts = splitEncodedEntries(batch.protobuf, batch.entryEnds, maxRequestBytes);
+  if (!parts) return splitWriteRequest(decodeWriteRequest(batch.protobuf), maxRequestBytes).map(partOfRequest);
+  return parts.map((part) => partOfBytes(part, parts.length === 1 ? batch.snappy : undefined));
 }
 
 /** A part AMP refused as too large, cut in two; `[part]` when a single entry is already too big to cut. */
@@ -131,100 +164,102 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
   const workspace = client.endpoint.workspaceId;
 
   return {
-    async write(request, { deadline, requestId, signal }) {
-      const started = clock.now();
-      const result: WriteResult = { status: 0, parts: 0, partsSkipped: 0, attempts: 0, retries: {}, splits: 0, bytesSent: 0, durationMs: 0 };
-      const queue = splitWriteRequest(request, limits.maxRequestBytes);
-
-      /** One part, retried per policy. Encoded once; signed afresh for every attempt by the client. */
-      const sendPart = async (body: Uint8Array): Promise<PartOutcome> => {
-        let lastError: AmpWriteError | undefined;
-        for (let attempts = 0; ; ) {
-          const timeoutMs = attemptTimeout(clock.now(), deadline, limits.attemptTimeoutMs, policy);
-          if (timeoutMs === undefined || signal?.aborted) {
-            const error = lastError?.with({ attempts, stoppedBy: "deadline" })
-              ?? new AmpWriteError("deadline", `no time left before the deadline to send to AMP workspace ${workspace}`, { attempts });
-            return { ok: false, error };
-          }
-          attempts += 1;
-          result.attempts += 1;
-          result.bytesSent += body.byteLength;
-          const answer = await attemptOnce(body, timeoutMs);
-          if (typeof answer === "number") return { ok: true, status: answer };
-          const error = answer;
-          const decision = decideRetry(error, { attempts, nowMs: clock.now(), deadlineMs: deadline, random }, policy);
-          if (!decision.retry) {
-            return { ok: false, error: error.with(decision.stoppedBy === "not_retryable" ? { attempts } : { attempts, stoppedBy: decision.stoppedBy }) };
-          }
-          result.retries[error.kind] = (result.retries[error.kind] ?? 0) + 1;
-          log?.warn("amp write retry", { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempt: attempts, delayMs: decision.delayMs, retryAfter: decision.honouredRetryAfter, error: error.message });
-          lastError = error;
-          await clock.sleep(decision.delayMs, signal);
-        }
-      };
-
-      /** AMP's 2xx status, or the typed failure of this attempt. */
-      const attemptOnce = async (body: Uint8Array, timeoutMs: number): Promise<number | AmpWriteError> => {
-        try {
-          const response = await client.request({
-            method: "POST",
-            path: "/api/v1/remote_write",
-            headers: { ...REMOTE_WRITE_HEADERS },
-            body,
-            timeoutMs,
-            signal,
-            maxResponseBytes: limits.maxResponseBytes,
-          });
-          if (response.status >= 200 && response.status < 300) return response.status;
-          return ampErrorFromResponse(response.status, response.body, parseRetryAfter(response.headers["retry-after"], clock.now()));
-        } catch (caught) {
-          if (caught instanceof TransportError) return ampErrorFromTransport(caught);
-          // Anything else comes from resolving credentials or signing: our setup, not AMP's answer.
-          const why = caught instanceof Error ? caught.message : String(caught);
-          return new AmpWriteError("auth", `could not sign the request to AMP: ${why}`);
-        }
-      };
-
-      while (queue.length > 0) {
-        const part = queue.shift()!;
-        const encoded = encodeWriteRequest(part);
-        const digest = accepted ? partDigest(encoded) : "";
-        if (accepted?.has(digest)) {
-          result.partsSkipped += 1;
-          continue;
-        }
-        const outcome = await sendPart(compressSnappyBlock(encoded));
-        if (outcome.ok) {
-          accepted?.remember(digest);
-          result.parts += 1;
-          result.status = outcome.status;
-          continue;
-        }
-        if (outcome.error.kind === "too_large") {
-          const halves = splitInHalf(part, encoded.byteLength);
-          if (halves.length > 1) {
-            result.splits += 1;
-            log?.warn("amp write split after 413", { requestId, workspace, bytes: encoded.byteLength, parts: halves.length });
-            queue.unshift(...halves);
-            continue;
-          }
-        }
-        throw finalFailure(outcome.error, result);
-      }
-      result.durationMs = clock.now() - started;
-      return result;
-
-      function finalFailure(error: AmpWriteError, counts: WriteResult): AmpWriteError {
-        counts.durationMs = clock.now() - started;
-        const fields = { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempts: error.details.attempts, stoppedBy: error.details.stoppedBy, partsAccepted: counts.parts, error: error.message };
-        if (error.kind === "auth" || error.kind === "configuration") {
-          // The sender keeps its data (503) but nothing will get through until the operator acts: say so loudly.
-          log?.error(`AMP refused ampgate's requests: check the function's IAM role allows aps:RemoteWrite on workspace ${workspace}, and AMP_ENDPOINT's region and workspace id`, fields);
-        } else {
-          log?.warn("amp write failed", fields);
-        }
-        return error;
-      }
-    },
+    write: (request, writeOptions) => sendParts(splitWriteRequest(request, limits.maxRequestBytes).map(partOfRequest), writeOptions),
+    writeEncoded: (batch, writeOptions) => sendParts(encodedParts(batch, limits.maxRequestBytes), writeOptions),
   };
+
+  async function sendParts(queue: PendingPart[], { deadline, requestId, signal }: WriteOptions): Promise<WriteResult> {
+    const started = clock.now();
+    const result: WriteResult = { status: 0, parts: 0, partsSkipped: 0, attempts: 0, retries: {}, splits: 0, bytesSent: 0, durationMs: 0 };
+
+    /** One part, retried per policy. Encoded once; signed afresh for every attempt by the client. */
+    const sendPart = async (body: Uint8Array): Promise<PartOutcome> => {
+      let lastError: AmpWriteError | undefined;
+      for (let attempts = 0; ; ) {
+        const timeoutMs = attemptTimeout(clock.now(), deadline, limits.attemptTimeoutMs, policy);
+        if (timeoutMs === undefined || signal?.aborted) {
+          const error = lastError?.with({ attempts, stoppedBy: "deadline" })
+            ?? new AmpWriteError("deadline", `no time left before the deadline to send to AMP workspace ${workspace}`, { attempts });
+          return { ok: false, error };
+        }
+        attempts += 1;
+        result.attempts += 1;
+        result.bytesSent += body.byteLength;
+        const answer = await attemptOnce(body, timeoutMs);
+        if (typeof answer === "number") return { ok: true, status: answer };
+        const error = answer;
+        const decision = decideRetry(error, { attempts, nowMs: clock.now(), deadlineMs: deadline, random }, policy);
+        if (!decision.retry) {
+          return { ok: false, error: error.with(decision.stoppedBy === "not_retryable" ? { attempts } : { attempts, stoppedBy: decision.stoppedBy }) };
+        }
+        result.retries[error.kind] = (result.retries[error.kind] ?? 0) + 1;
+        log?.warn("amp write retry", { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempt: attempts, delayMs: decision.delayMs, retryAfter: decision.honouredRetryAfter, error: error.message });
+        lastError = error;
+        await clock.sleep(decision.delayMs, signal);
+      }
+    };
+
+    /** AMP's 2xx status, or the typed failure of this attempt. */
+    const attemptOnce = async (body: Uint8Array, timeoutMs: number): Promise<number | AmpWriteError> => {
+      try {
+        const response = await client.request({
+          method: "POST",
+          path: "/api/v1/remote_write",
+          headers: { ...REMOTE_WRITE_HEADERS },
+          body,
+          timeoutMs,
+          signal,
+          maxResponseBytes: limits.maxResponseBytes,
+        });
+        if (response.status >= 200 && response.status < 300) return response.status;
+        return ampErrorFromResponse(response.status, response.body, parseRetryAfter(response.headers["retry-after"], clock.now()));
+      } catch (caught) {
+        if (caught instanceof TransportError) return ampErrorFromTransport(caught);
+        // Anything else comes from resolving credentials or signing: our setup, not AMP's answer.
+        const why = caught instanceof Error ? caught.message : String(caught);
+        return new AmpWriteError("auth", `could not sign the request to AMP: ${why}`);
+      }
+    };
+
+    while (queue.length > 0) {
+      const part = queue.shift()!;
+      const encoded = part.encoded();
+      const digest = accepted ? partDigest(encoded) : "";
+      if (accepted?.has(digest)) {
+        result.partsSkipped += 1;
+        continue;
+      }
+      const outcome = await sendPart(part.snappy ?? compressSnappyBlock(encoded));
+      if (outcome.ok) {
+        accepted?.remember(digest);
+        result.parts += 1;
+        result.status = outcome.status;
+        continue;
+      }
+      if (outcome.error.kind === "too_large") {
+        const halves = splitInHalf(part.request(), encoded.byteLength);
+        if (halves.length > 1) {
+          result.splits += 1;
+          log?.warn("amp write split after 413", { requestId, workspace, bytes: encoded.byteLength, parts: halves.length });
+          queue.unshift(...halves.map(partOfRequest));
+          continue;
+        }
+      }
+      throw finalFailure(outcome.error, result);
+    }
+    result.durationMs = clock.now() - started;
+    return result;
+
+    function finalFailure(error: AmpWriteError, counts: WriteResult): AmpWriteError {
+      counts.durationMs = clock.now() - started;
+      const fields = { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempts: error.details.attempts, stoppedBy: error.details.stoppedBy, partsAccepted: counts.parts, error: error.message };
+      if (error.kind === "auth" || error.kind === "configuration") {
+        // The sender keeps its data (503) but nothing will get through until the operator acts: say so loudly.
+        log?.error(`AMP refused ampgate's requests: check the function's IAM role allows aps:RemoteWrite on workspace ${workspace}, and AMP_ENDPOINT's region and workspace id`, fields);
+      } else {
+        log?.warn("amp write failed", fields);
+      }
+      return error;
+    }
+  }
 }
