@@ -1,11 +1,12 @@
 import { JSONPath } from "jsonpath-plus";
 import { describe, expect, it } from "vitest";
 import { matrixRows, seriesName, vectorRows } from "../../src/query/json/long-rows";
+import type { MatrixSeries } from "../../src/query/prometheus-reader";
 
 describe("long rows", () => {
-  const matrix = [
-    { metric: { __name__: "power", device_name: "Fan", time: "odd" }, values: [[1700000000, "1.5"], [1700000060.5, "NaN"]] as Array<[number, string]> },
-    { metric: { __name__: "power", room: "attic" }, values: [[1700000000, "+Inf"]] as Array<[number, string]> },
+  const matrix: MatrixSeries[] = [
+    { metric: { __name__: "power", device_name: "Fan", time: "odd" }, values: [[1700000000, "1.5"], [1700000060.5, "NaN"]] },
+    { metric: { __name__: "power", room: "attic" }, values: [[1700000000, "+Inf"]] },
   ];
 
   it("write one row per point with ms time, numeric value, display name and every label in every row", () => {
