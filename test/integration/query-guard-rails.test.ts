@@ -17,6 +17,22 @@ beforeAll(async () => {
   await backend.write(Array.from({ length: 20 }, (_, s) => ({ labels: { __name__: "guard_metric", series: `s${s}` }, samples })));
 });
 
+/** Run `body` while recording what reaches the stand-in (optionally stalling it); always restore it. */
+async function capturing(body: (seen: StandinExchange[]) => Promise<void>, stallMs?: number): Promise<void> {
+  const seen: StandinExchange[] = [];
+  backend.standin.setIntercept((exchange) => {
+    seen.push(exchange);
+    return stallMs === undefined ? undefined : { action: "delay", ms: stallMs };
+  });
+  try {
+    await body(seen);
+  } finally {
+    backend.standin.setIntercept(undefined);
+  }
+}
+
+const sentParam = (exchange: StandinExchange, name: string) => new URLSearchParams(Buffer.from(exchange.body).toString()).getAll(name);
+
 afterAll(async () => {
   backend?.standin.setIntercept(undefined);
   await backend?.stop();
@@ -32,25 +48,16 @@ describe("guard rails", () => {
     expect(backend.standin.stats.queries).toBe(before);
   });
 
-  it("ends a stalled AMP call with 503 timeout inside the deadline, and tells AMP the same budget", async () => {
-    const seen: StandinExchange[] = [];
-    backend.standin.setIntercept((exchange) => {
-      seen.push(exchange);
-      return { action: "delay", ms: 3_000 };
-    });
-    try {
-      const call = queryClient(backend, { tokens: [reader.record], limits: { timeoutMs: 1_000 } });
-      const started = Date.now();
-      const answer = await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "2m" } });
-      expect(Date.now() - started).toBeLessThan(2_900);
-      expect(answer.status).toBe(503);
-      expect(answer.json).toMatchObject({ status: "error", errorType: "timeout" });
-      expect(answer.json.error).toMatch(/did not answer within 1s/);
-      expect(new URLSearchParams(Buffer.from(seen[0]!.body).toString()).get("timeout")).toBe("1s");
-    } finally {
-      backend.standin.setIntercept(undefined);
-    }
-  });
+  it("ends a stalled AMP call with 503 timeout inside the deadline, and tells AMP the same budget", () => capturing(async (seen) => {
+    const call = queryClient(backend, { tokens: [reader.record], limits: { timeoutMs: 1_000 } });
+    const started = Date.now();
+    const answer = await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "2m" } });
+    expect(Date.now() - started).toBeLessThan(2_900);
+    expect(answer.status).toBe(503);
+    expect(answer.json).toMatchObject({ status: "error", errorType: "timeout" });
+    expect(answer.json.error).toMatch(/did not answer within 1s/);
+    expect(sentParam(seen[0]!, "timeout")).toEqual(["1s"]);
+  }, 3_000));
 
   it("refuses an AMP answer larger than the response cap with 422", async () => {
     const call = queryClient(backend, { tokens: [reader.record], limits: { maxResponseBytes: 20_000 } });
@@ -70,35 +77,17 @@ describe("guard rails", () => {
     expect(zipped.json.data.result).toHaveLength(20);
   });
 
-  it("passes a shorter caller timeout on unchanged", async () => {
-    const seen: StandinExchange[] = [];
-    backend.standin.setIntercept((exchange) => {
-      seen.push(exchange);
-      return undefined;
-    });
-    try {
-      const call = queryClient(backend, { tokens: [reader.record] });
-      await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "3s" } });
-      expect(new URLSearchParams(Buffer.from(seen[0]!.body).toString()).get("timeout")).toBe("3s");
-      const bad = await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "soon" } });
-      expect(bad.status).toBe(400);
-    } finally {
-      backend.standin.setIntercept(undefined);
-    }
-  });
+  it("passes a shorter caller timeout on unchanged", () => capturing(async (seen) => {
+    const call = queryClient(backend, { tokens: [reader.record] });
+    await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "3s" } });
+    expect(sentParam(seen[0]!, "timeout")).toEqual(["3s"]);
+    const bad = await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", timeout: "soon" } });
+    expect(bad.status).toBe(400);
+  }));
 
-  it("does not let a caller raise AMP's query-cost threshold", async () => {
-    const seen: StandinExchange[] = [];
-    backend.standin.setIntercept((exchange) => {
-      seen.push(exchange);
-      return undefined;
-    });
-    try {
-      const call = queryClient(backend, { tokens: [reader.record], limits: { maxSamplesProcessed: 1_000_000 } });
-      await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", max_samples_processed_error_threshold: "999999999999" } });
-      expect(new URLSearchParams(Buffer.from(seen[0]!.body).toString()).getAll("max_samples_processed_error_threshold")).toEqual(["1000000"]);
-    } finally {
-      backend.standin.setIntercept(undefined);
-    }
-  });
+  it("does not let a caller raise AMP's query-cost threshold", () => capturing(async (seen) => {
+    const call = queryClient(backend, { tokens: [reader.record], limits: { maxSamplesProcessed: 1_000_000 } });
+    await call("POST", "/api/v1/query", { token: reader.token, form: { query: "guard_metric", max_samples_processed_error_threshold: "999999999999" } });
+    expect(sentParam(seen[0]!, "max_samples_processed_error_threshold")).toEqual(["1000000"]);
+  }));
 });

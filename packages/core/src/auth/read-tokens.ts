@@ -19,6 +19,7 @@ import { parsePromql } from "../query/promql/parse-promql";
 import { printPromql } from "../query/promql/print-promql";
 import { hashToken } from "./token-hash";
 import { TokenConfigError } from "./ingest-tokens";
+import { parseTokenParameter } from "./token-parameter";
 
 export interface ReadToken {
   name: string;
@@ -35,25 +36,11 @@ const ReadTokenSchema = v.object({
 
 /** Parse the parameter's JSON. Errors name the entry and field, never a hash. */
 export function parseReadTokens(json: string | undefined): ReadToken[] {
-  if (json === undefined || json.trim() === "") return [];
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    throw new TokenConfigError("read-tokens is not valid JSON");
-  }
-  const result = v.safeParse(v.array(ReadTokenSchema), raw);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const path = issue.path?.map((p) => p.key).join(".") ?? "";
-    throw new TokenConfigError(`read-tokens: entry ${path}: ${issue.message}`);
-  }
-  const names = new Set<string>();
-  return result.output.map((entry, index) => {
-    if (names.has(entry.name)) throw new TokenConfigError(`read-tokens: duplicate name "${entry.name}"`);
-    names.add(entry.name);
-    return { name: entry.name, sha256: entry.sha256, matchers: parseTokenMatchers(entry.matchers, `read-tokens: entry ${index} ("${entry.name}") matchers`) };
-  });
+  return parseTokenParameter("read-tokens", json, ReadTokenSchema).map((entry, index) => ({
+    name: entry.name,
+    sha256: entry.sha256,
+    matchers: parseTokenMatchers(entry.matchers, `read-tokens: entry ${index} ("${entry.name}") matchers`),
+  }));
 }
 
 /** `READ_TOKEN` (+ `READ_TOKEN_MATCHERS`) for the local stack: one token named "local". */
