@@ -138,7 +138,10 @@ export function createSwitchBotClient(options: SwitchBotClientOptions): SwitchBo
       if (name === "TimeoutError" || name === "AbortError") {
         throw new SwitchBotError("timeout", "timeout", operation, `no response within ${budget} ms`);
       }
-      throw new SwitchBotError("network", "network", operation, (error as Error)?.message ?? String(error));
+      // undici says only "fetch failed"; the system error (ENOTFOUND, ECONNRESET, ECONNREFUSED) is in `cause`.
+      const cause = (error as { cause?: { code?: unknown } })?.cause?.code;
+      const detail = (error as Error)?.message ?? String(error);
+      throw new SwitchBotError("network", "network", operation, typeof cause === "string" ? `${detail} (${cause})` : detail);
     }
     const json = parseJson(text);
     const serverMessage = typeof json?.message === "string" ? json.message : "";
