@@ -9,10 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { writeRequest, type SeriesSpec } from "../integration/query-harness";
+import { pushToStack, type SeriesSpec } from "../integration/query-harness";
 import { waitFor } from "../support/wait-for";
 
 // Browser-side callbacks below run in the page; the root tsconfig has no DOM types.
@@ -48,12 +46,7 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-chart-page-")), env: {} });
-  const pushed = await fetch(`${stack.url}/api/v1/write`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.ingestToken}`, "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
-    body: compressSnappyBlock(encodeWriteRequest(writeRequest(SERIES))),
-  });
-  expect(pushed.status).toBeLessThan(300);
+  expect(await pushToStack(stack, SERIES)).toBeLessThan(300);
   await waitFor("devices in the store", async () => {
     const answer = await fetch(`${stack.url}/json/devices`, { headers: { authorization: `Bearer ${stack.readToken}` } });
     return ((await answer.json()) as { rows: unknown[] }).rows.length === 3 ? true : undefined;

@@ -18,6 +18,8 @@ import { createLogger } from "@ampgate/core/log/logger";
 import { UNCONFIGURED_TARIFF, type Tariff } from "@ampgate/core/query/energy/tariff";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "@ampgate/core/query/query-limits";
 import { createQueryRouter } from "@ampgate/core/query/query-router";
+import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
+import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { startAmpStandin, type AmpStandin } from "../../local/amp-standin/amp-front";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
@@ -85,6 +87,19 @@ export async function startQueryBackend(): Promise<QueryBackend> {
       await prometheus.stop();
     },
   };
+}
+
+/** Push series through a local stack's own ingest route (real remote write, stamped with its ingest token). */
+export async function pushToStack(stack: { url: string; ingestToken: string }, series: readonly SeriesSpec[]): Promise<number> {
+  const response = await fetch(`${stack.url}/api/v1/write`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${stack.ingestToken}`, "content-type": "application/x-protobuf", "content-encoding": "snappy",
+      "x-prometheus-remote-write-version": "0.1.0",
+    },
+    body: compressSnappyBlock(encodeWriteRequest(writeRequest(series))),
+  });
+  return response.status;
 }
 
 /** A read token record and the plain token that matches it. */

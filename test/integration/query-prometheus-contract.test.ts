@@ -15,12 +15,10 @@ import { createAmpHttpClient } from "@ampgate/core/amp/signed-client";
 import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
 import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
 import { hashToken } from "@ampgate/core/auth/token-hash";
-import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { lambdaContext } from "../../local/lambda-host";
 import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
 import { waitFor } from "../support/wait-for";
-import { queryClient, readToken, writeRequest, type SeriesSpec } from "./query-harness";
+import { pushToStack, queryClient, readToken, type SeriesSpec } from "./query-harness";
 
 process.env.SECRET_CACHE_TTL_SECONDS = "0";
 
@@ -43,12 +41,7 @@ beforeAll(async () => {
     { name: "local", sha256: hashToken(stack.readToken) },
     { name: household.record.name, sha256: household.record.sha256, matchers: '{household="smith"}' },
   ]));
-  const pushed = await fetch(`${stack.url}/api/v1/write`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.ingestToken}`, "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
-    body: compressSnappyBlock(encodeWriteRequest(writeRequest(SERIES))),
-  });
-  expect(pushed.status).toBeLessThan(300);
+  expect(await pushToStack(stack, SERIES)).toBeLessThan(300);
   await waitFor("the pushed series to be queryable", async () => {
     const answer = await get("/api/v1/query", { query: "count(contract_odd_values)", time: String(T) });
     return answer.json.data.result.length === 1 ? true : undefined;

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { RequestError } from "../../src/errors";
 import { enforceMatchList, injectIntoQuery, injectIntoSeriesSelector } from "../../src/query/promql/enforce-matchers";
 import type { LabelMatcher } from "../../src/query/promql/label-matcher";
 import { parsePromql } from "../../src/query/promql/parse-promql";
 import { printPromql } from "../../src/query/promql/print-promql";
+import { catchRequestError as requestError } from "../remote-write/support";
 
 const HOUSE_A: LabelMatcher[] = [{ name: "household", op: "=", value: "a" }];
 const enforce = (query: string) => injectIntoQuery(query, HOUSE_A);
-
-function requestError(fn: () => unknown): RequestError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RequestError) return error;
-    throw error;
-  }
-  throw new Error("expected a RequestError");
-}
 
 describe("injectIntoQuery (enforce)", () => {
   it.each([
