@@ -24,6 +24,10 @@ interface RemoteWriteDecoded extends DecodedPush {
 
 export const remoteWriteFormat: PushFormat = {
   name: "remote-write",
+  // The spec requires senders to sort labels (1.0 and 2.0 alike), and AMP (like Cortex) rejects unsorted
+  // series; a sender that does not sort is broken, and hearing so beats having its data silently reshaped.
+  // Converted formats (Influx, JSON, OTLP) are sorted by the validator instead.
+  limits: { rejectUnsortedLabels: true },
   decode(request, context): RemoteWriteDecoded {
     const message = remoteWriteMessage(request);
     // Telegraf's docs have users set `Content-Encoding = "snappy"` by hand, so absence is tolerated; anything
