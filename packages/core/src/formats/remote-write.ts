@@ -8,11 +8,15 @@
  * A 2.0 sender must be told what was written: the success response carries the
  * `X-Prometheus-Remote-Write-{Samples,Histograms,Exemplars}-Written` headers (a 2xx without them makes a 2.0
  * sender assume a broken 1.0 receiver). 1.0 responses stay a bare 204.
+ *
+ * A 1.0 body usually skips decoding altogether: `encodeStamped` checks and stamps its bytes in place
+ * (remote-write/fast-ingest.ts); when that declines, `decode` runs on the same decompressed bytes.
  */
 import { unsupportedMediaType } from "../errors";
-import { emptyResponse } from "../http";
+import { emptyResponse, type CoreRequest } from "../http";
 import type { DecodedPush, PushFormat } from "../ingest/push-format";
 import { decodeWriteRequest } from "../remote-write/codec";
+import { fastIngest } from "../remote-write/fast-ingest";
 import { decompressSnappyBlock } from "../remote-write/snappy";
 import { decodeRemoteWriteV2 } from "./remote-write-v2/decode-v2-request";
 import { remoteWriteMessage, RW2_MESSAGE } from "./remote-write-v2/remote-write-message";
@@ -22,21 +26,39 @@ interface RemoteWriteDecoded extends DecodedPush {
   remoteWriteVersion?: "2.0";
 }
 
+/** Decompressed once per request: `decode` runs on the same bytes when `encodeStamped` declined. */
+const decompressedBodies = new WeakMap<CoreRequest, Uint8Array>();
+
+function decompressedBody(request: CoreRequest, maxDecodedBytes: number): Uint8Array {
+  const known = decompressedBodies.get(request);
+  if (known) return known;
+  // Telegraf's docs have users set `Content-Encoding = "snappy"` by hand, so absence is tolerated; anything
+  // else (gzip from `content_encoding = "gzip"`) is a configuration mistake worth naming.
+  const encoding = request.headers["content-encoding"]?.trim().toLowerCase();
+  if (encoding && encoding !== "snappy") {
+    throw unsupportedMediaType(`remote write bodies must be snappy block-compressed; got Content-Encoding: ${encoding}`);
+  }
+  const protobuf = decompressSnappyBlock(request.body, maxDecodedBytes);
+  decompressedBodies.set(request, protobuf);
+  return protobuf;
+}
+
 export const remoteWriteFormat: PushFormat = {
   name: "remote-write",
   // The spec requires senders to sort labels (1.0 and 2.0 alike), and AMP (like Cortex) rejects unsorted
   // series; a sender that does not sort is broken, and hearing so beats having its data silently reshaped.
   // Converted formats (Influx, JSON, OTLP) are sorted by the validator instead.
   limits: { rejectUnsortedLabels: true },
+  encodeStamped(request, context) {
+    if (remoteWriteMessage(request) === RW2_MESSAGE) return undefined;
+    const batch = fastIngest(decompressedBody(request, context.maxDecodedBytes), context.labels, context.limits);
+    // Nothing changed (the sender already carries the token's labels): its own compressed body can go to AMP.
+    if (batch?.unchanged) batch.snappy = request.body;
+    return batch;
+  },
   decode(request, context): RemoteWriteDecoded {
     const message = remoteWriteMessage(request);
-    // Telegraf's docs have users set `Content-Encoding = "snappy"` by hand, so absence is tolerated; anything
-    // else (gzip from `content_encoding = "gzip"`) is a configuration mistake worth naming.
-    const encoding = request.headers["content-encoding"]?.trim().toLowerCase();
-    if (encoding && encoding !== "snappy") {
-      throw unsupportedMediaType(`remote write bodies must be snappy block-compressed; got Content-Encoding: ${encoding}`);
-    }
-    const protobuf = decompressSnappyBlock(request.body, context.maxDecodedBytes);
+    const protobuf = decompressedBody(request, context.maxDecodedBytes);
     if (message === RW2_MESSAGE) return { writeRequest: decodeRemoteWriteV2(protobuf), rejected: [], remoteWriteVersion: "2.0" };
     return { writeRequest: decodeWriteRequest(protobuf), rejected: [] };
   },

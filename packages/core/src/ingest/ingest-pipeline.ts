@@ -3,6 +3,10 @@
  *
  *   authenticate → rate limit → size check → decode (format) → stamp the token's labels → validate → write to AMP → respond
  *
+ * Remote write 1.0 usually takes a shortcut through the middle three steps: its bytes are checked and stamped in
+ * place (`PushFormat.encodeStamped`, remote-write/fast-ingest.ts, issue #8). Whenever that declines, the general
+ * steps run and decide, errors included.
+ *
  * A push is acknowledged (2xx) only after AMP accepted every part of it. Input that can never be accepted gets a
  * 4xx naming the problem, and nothing is forwarded; AMP trouble gets 429/503 with Retry-After so the sender
  * keeps its data and retries. Exactly one structured log line is written per request, never with the token.
@@ -14,15 +18,21 @@ import { findByToken } from "../auth/token-hash";
 import { presentedToken } from "../auth/credentials";
 import type { IngestToken } from "../auth/ingest-tokens";
 import type { RateLimiter } from "../auth/rate-limit";
+import type { EncodedWriteRequest } from "../remote-write/fast-ingest";
 import type { RemoteWriteLimits } from "../remote-write/limits";
 import { validateWriteRequest } from "../remote-write/validate";
 import { stampLabels } from "../remote-write/stamp";
 import type { WriteRequest } from "../remote-write/types";
-import type { PushFormat, PushOutcome } from "./push-format";
+import type { PushContext, PushFormat, PushOutcome, StampedEncodeContext } from "./push-format";
+
+type WriteCallOptions = { deadline: number; requestId?: string };
+type WriteAnswer = { status: number; attempts: number };
 
 /** What the pipeline needs from the AMP client (amp/remote-write-client.ts). */
 export interface RemoteWriter {
-  write(request: WriteRequest, options: { deadline: number; requestId?: string }): Promise<{ status: number; attempts: number }>;
+  write(request: WriteRequest, options: WriteCallOptions): Promise<WriteAnswer>;
+  /** Batches the fast path validated and encoded; a writer without it sends every push the general way. */
+  writeEncoded?(batch: EncodedWriteRequest, options: WriteCallOptions): Promise<WriteAnswer>;
 }
 
 export interface IngestDependencies {
@@ -107,20 +117,21 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
     if (request.body.byteLength > maxBodyBytes) {
       throw payloadTooLarge("body_too_large", `request body is ${request.body.byteLength} bytes; the limit is ${maxBodyBytes}`);
     }
-    const decoded = await format.decode(request, { now: started, maxDecodedBytes: deps.limits.maxDecodedBodyBytes });
+    const context: PushContext = { now: started, maxDecodedBytes: deps.limits.maxDecodedBodyBytes };
     const limits = format.limits ? { ...deps.limits, ...format.limits } : deps.limits;
-    const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), limits);
-    const counts = countBatch(batch);
-    Object.assign(entry, counts, decoded.rejected.length ? { rejectedItems: decoded.rejected.length } : {});
-    if (batch.timeseries.length > 0 || batch.metadata.length > 0) {
-      const written = await deps.writer
-        .write(batch, { deadline: call.deadline, requestId: request.requestId })
+    const batch = encodedBatch(call, deps.writer, { ...context, labels: token.labels, limits })
+      ?? await validatedBatch(call, deps.writer, context, token, limits);
+    const { counts, decoded } = batch;
+    Object.assign(entry, { path: batch.path }, counts, decoded.rejected.length ? { rejectedItems: decoded.rejected.length } : {});
+    if (!batch.empty) {
+      const written = await batch
+        .write({ deadline: call.deadline, requestId: request.requestId })
         .catch((error: unknown) => { throw deps.writeErrorToRequestError(error); });
       entry.ampStatus = written.status;
       entry.ampAttempts = written.attempts;
     }
     const outcome: PushOutcome = {
-      decoded: { ...decoded, writeRequest: batch },
+      decoded,
       samplesWritten: counts.samples,
       histogramsWritten: counts.histograms,
       exemplarsWritten: counts.exemplars,
@@ -141,6 +152,47 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
   const level = response.status >= 500 ? "error" : response.status >= 400 ? "warn" : "info";
   deps.log[level]("push", entry);
   return response;
+}
+
+/** A batch ready for AMP, whichever way it was prepared. */
+interface ReadyBatch {
+  /** Which way it was prepared, for the log line. */
+  path: "in-place" | "decoded";
+  decoded: PushOutcome["decoded"];
+  counts: Counts;
+  /** Nothing to send (e.g. every line of an Influx body was rejected). */
+  empty: boolean;
+  write(options: WriteCallOptions): Promise<WriteAnswer>;
+}
+
+/** The shortcut: the format checks and stamps its own encoding, or declines (`undefined`). */
+function encodedBatch(call: IngestCall, writer: RemoteWriter, context: StampedEncodeContext): ReadyBatch | undefined {
+  const { writeEncoded } = writer;
+  if (!writeEncoded || !call.format.encodeStamped) return undefined;
+  const encoded = call.format.encodeStamped(call.request, context);
+  if (!encoded) return undefined;
+  return {
+    path: "in-place",
+    decoded: { rejected: [] },
+    counts: { series: encoded.series, samples: encoded.samples, histograms: 0, exemplars: 0 },
+    empty: encoded.series === 0,
+    write: (options) => writeEncoded.call(writer, encoded, options),
+  };
+}
+
+/** The general path: decode to the model, stamp the token's labels, validate. */
+async function validatedBatch(
+  call: IngestCall, writer: RemoteWriter, context: PushContext, token: IngestToken, limits: RemoteWriteLimits,
+): Promise<ReadyBatch> {
+  const decoded = await call.format.decode(call.request, context);
+  const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), limits);
+  return {
+    path: "decoded",
+    decoded,
+    counts: countBatch(batch),
+    empty: batch.timeseries.length === 0 && batch.metadata.length === 0,
+    write: (options) => writer.write(batch, options),
+  };
 }
 
 /** 204 when everything was written; 400 listing what was dropped when only part of the body was usable. */

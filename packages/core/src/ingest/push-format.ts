@@ -7,6 +7,7 @@
  */
 import type { RequestError } from "../errors";
 import type { CoreRequest, CoreResponse } from "../http";
+import type { EncodedWriteRequest } from "../remote-write/fast-ingest";
 import type { RemoteWriteLimits } from "../remote-write/limits";
 import type { WriteRequest } from "../remote-write/types";
 
@@ -31,8 +32,15 @@ export interface DecodedPush {
   rejected: RejectedItem[];
 }
 
+/** What `encodeStamped` needs besides the request: the token's labels and the limits in force. */
+export interface StampedEncodeContext extends PushContext {
+  labels: Readonly<Record<string, string>>;
+  limits: RemoteWriteLimits;
+}
+
 export interface PushOutcome {
-  decoded: DecodedPush;
+  /** The decode result; `writeRequest` only when the general path built the model (the shortcut has none). */
+  decoded: Omit<DecodedPush, "writeRequest"> & { writeRequest?: WriteRequest };
   samplesWritten: number;
   histogramsWritten: number;
   exemplarsWritten: number;
@@ -43,6 +51,13 @@ export interface PushFormat {
   name: string;
   /** Convert the request to a WriteRequest; throw RequestError for input that cannot be used at all. */
   decode(request: CoreRequest, context: PushContext): DecodedPush | Promise<DecodedPush>;
+  /**
+   * Optional shortcut around decode → stamp → validate → encode for a body that already is a canonical
+   * `prometheus.WriteRequest` (remote write 1.0, remote-write/fast-ingest.ts): the validated, token-labelled
+   * encoding, or `undefined` to take the general path — which then produces every error, so a body is
+   * answered the same way whichever path it takes.
+   */
+  encodeStamped?(request: CoreRequest, context: StampedEncodeContext): EncodedWriteRequest | undefined;
   /** The success response (default: 204, or 400 listing `rejected` items if any). */
   respond?(outcome: PushOutcome): CoreResponse;
   /** The error response in the format's own shape (default: text/plain, one line). */
