@@ -17,6 +17,11 @@ export interface QueryDependencies {
   now(): number;
   /** ampgate's version, for `/api/v1/status/buildinfo`. */
   version: string;
+  /**
+   * Called once per request after the response is built — where self-metrics hook in
+   * (`ampgate_query_requests_total{endpoint,code}`, `ampgate_query_duration_seconds`, issue #9).
+   */
+  onRequestDone?(done: { endpoint: string; status: number; durationMs: number; ampMs: number; token?: string }): void;
   /** The built chart page (packages/chart-page), served at `GET /` with its Content-Security-Policy. */
   chartPage?: { html: string; contentSecurityPolicy: string };
 }

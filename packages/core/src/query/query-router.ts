@@ -138,6 +138,7 @@ export function createQueryRouter(deps: QueryDependencies): QueryRouteHandler {
     };
     if (status >= 500) log.warn("query", fields);
     else log.info("query", fields);
+    deps.onRequestDone?.({ endpoint, status, durationMs: fields.durationMs, ampMs: fields.ampMs, ...(tokenName ? { token: tokenName } : {}) });
     return response;
   };
 }
@@ -163,6 +164,8 @@ function chartPage(deps: QueryDependencies, request: CoreRequest, started: numbe
       "referrer-policy": "no-referrer",
     },
   }, request, deps.limits.maxWireBytes);
-  log.info("query", { endpoint: "chart_page", status: response.status, durationMs: deps.now() - started });
+  const durationMs = deps.now() - started;
+  log.info("query", { endpoint: "chart_page", status: response.status, durationMs });
+  deps.onRequestDone?.({ endpoint: "chart_page", status: response.status, durationMs, ampMs: 0 });
   return response;
 }

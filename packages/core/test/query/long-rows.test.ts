@@ -1,6 +1,6 @@
 import { JSONPath } from "jsonpath-plus";
 import { describe, expect, it } from "vitest";
-import { matrixRows, seriesName, vectorRows } from "../../src/query/json/long-rows";
+import { jsonNumberText, matrixRows, seriesName, vectorRows } from "../../src/query/json/long-rows";
 import type { MatrixSeries } from "../../src/query/prometheus-reader";
 
 describe("long rows", () => {
@@ -28,5 +28,15 @@ describe("long rows", () => {
     expect(seriesName({ __name__: "x", device_name: "Fan" }, "{{device_name}} ({{ missing }})")).toBe("Fan ()");
     expect(seriesName({})).toBe("{}");
     expect(JSON.parse(vectorRows([{ metric: { a: "b" }, value: [1, "2"] }], [])).rows).toEqual([{ time: 1000, value: 2, series: '{a="b"}', a: "b" }]);
+  });
+});
+
+describe("jsonNumberText", () => {
+  it("copies Prometheus's finite numbers and maps the rest to valid JSON", () => {
+    const cases: Array<[string, string]> = [["1.5", "1.5"], ["-0.25", "-0.25"], ["1e+06", "1e+06"], ["NaN", "null"], ["+Inf", "null"], ["-Inf", "null"], ["+3", "3"], [".5", "0.5"], ["7.", "7"], ["x", "null"]];
+    for (const [input, output] of cases) {
+      expect(jsonNumberText(input)).toBe(output);
+      expect(() => JSON.parse(jsonNumberText(input))).not.toThrow();
+    }
   });
 });

@@ -13,7 +13,9 @@ import { createQueryRouter, matchQueryRoute } from "../../src/query/query-router
 import { QUERY_ROUTES } from "../../src/query/query-routes";
 
 const TOKEN = "ag_router_test_token";
+const done: Array<{ endpoint: string; status: number }> = [];
 const route = createQueryRouter({
+  onRequestDone: ({ endpoint, status }) => done.push({ endpoint, status }),
   upstream: { request: async () => { throw new Error("the upstream must not be called"); } },
   readTokens: async () => [{ name: "grafana", sha256: hashToken(TOKEN), matchers: [] }],
   limits: DEFAULT_QUERY_LIMITS,
@@ -100,7 +102,18 @@ describe("query router", () => {
     expect(json.json.error).toMatch(/POST bodies must be application\/x-www-form-urlencoded/);
   });
 
-  it("serves the chart page without a token, with its CSP, compressed when accepted", async () => {
+  it("reports every request once, with its endpoint and status, for the self-metrics", async () => {
+    done.length = 0;
+    await send("GET", "/api/v1/rules");
+    await send("GET", "/api/v1/rules", { token: "wrong" });
+    await send("GET", "/nope/nope/nope");
+    await send("GET", "/", { token: null });
+    expect(done).toEqual([
+      { endpoint: "rules", status: 200 }, { endpoint: "rules", status: 401 }, { endpoint: "unknown", status: 404 }, { endpoint: "chart_page", status: 200 },
+    ]);
+  });
+
+  it("serves the chart page without a token, with its CSP", async () => {
     const page = await send("GET", "/", { token: null });
     expect(page.status).toBe(200);
     expect(page.headers).toMatchObject({ "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'none'", "x-content-type-options": "nosniff" });

