@@ -133,4 +133,22 @@ describe("chart page", () => {
     expect(await page.isHidden("#dashboard")).toBe(true);
     expect(await page.evaluate(() => localStorage.getItem("ampgate.readToken"))).toBeNull();
   });
+
+  it("refreshes live: a device that starts reporting appears after the next minute tick", async () => {
+    const live = await context.newPage();
+    await live.clock.install();
+    await live.goto(`${stack.url}/`);
+    await live.fill("#token", stack.readToken);
+    await live.click("button[type=submit]");
+    await live.waitForFunction(() => document.querySelectorAll("#devices tbody tr").length === 3);
+    const garage = { device_id: "F0F1F2F3F4F5", device_name: "Garage", device_type: "Outdoor Meter" };
+    expect(await pushToStack(stack, [
+      { labels: { __name__: "switchbot_device_info", cloud_enabled: "true", ...garage }, samples: [[Date.now(), 1]] },
+      { labels: { __name__: "switchbot_temperature_celsius", ...garage }, samples: [[Date.now(), 4.5]] },
+    ])).toBeLessThan(300);
+    await live.clock.fastForward(61_000);
+    await live.waitForFunction(() => document.querySelectorAll("#devices tbody tr").length === 4);
+    expect(await live.textContent("#devices tbody")).toMatch(/Garage.*4\.5 °C/s);
+    await live.close();
+  });
 });

@@ -143,6 +143,12 @@ describe("§4.6 3–5: metadata endpoints", () => {
     }
     const series = await send("GET", "/api/v1/series", { query: params.toString() });
     expect(series.json.data.map((s: any) => s.room ?? s.kind).sort()).toEqual(["kitchen", "nan"]);
+    // The same parameter repeated across the query string and a form body: both halves count.
+    const split = await send("POST", "/api/v1/series", {
+      query: new URLSearchParams({ "match[]": '{room="kitchen"}' }).toString(),
+      form: new URLSearchParams({ ...window, "match[]": '{kind="nan"}' }).toString(),
+    });
+    expect(split.json).toEqual(series.json);
   });
 
   it("lists metric names with start, end and limit=40000", async () => {
