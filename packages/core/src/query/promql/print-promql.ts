@@ -55,7 +55,6 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
   const unsupported = (node: SyntaxNode): never => {
     throw badData(`unsupported PromQL construct ${node.name} at character ${node.from + 1}`);
   };
-  const kidsOf = (node: SyntaxNode) => children(node);
 
   /** Source text of a selector-free subtree, comments dropped and whitespace collapsed. */
   const leafText = (node: SyntaxNode, allowed: Set<string>): string => {
@@ -92,14 +91,14 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
   };
 
   const only = (node: SyntaxNode, name: string): SyntaxNode => {
-    const kids = kidsOf(node);
+    const kids = children(node);
     if (kids.length !== 1 || kids[0]!.name !== name) unsupported(node);
     return kids[0]!;
   };
 
   const groupingLabels = (node: SyntaxNode): string => {
     if (node.name !== "GroupingLabels") unsupported(node);
-    return `(${kidsOf(node).map((label) => formatLabelName(labelName(label))).join(", ")})`;
+    return `(${children(node).map((label) => formatLabelName(labelName(label))).join(", ")})`;
   };
 
   const number = (node: SyntaxNode): string => {
@@ -113,21 +112,21 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
   const selector = (node: SyntaxNode): string => {
     let metricName: string | undefined;
     const matchers: LabelMatcher[] = [];
-    for (const part of kidsOf(node)) {
+    for (const part of children(node)) {
       if (part.name === "Identifier") {
         metricName = text(part);
         if (!LEGACY_METRIC_NAME.test(metricName)) unsupported(part);
       } else if (part.name === "LabelMatchers") {
-        for (const m of kidsOf(part)) {
+        for (const m of children(part)) {
           if (m.name === "QuotedLabelName") {
             // `{"my.metric"}`: Prometheus 3's quoted metric name.
             matchers.push({ name: "__name__", op: "=", value: stringValue(only(m, "StringLiteral")) });
             continue;
           }
           if (m.name !== "UnquotedLabelMatcher" && m.name !== "QuotedLabelMatcher") unsupported(m);
-          const [name, op, value] = kidsOf(m);
+          const [name, op, value] = children(m);
           if (!name || !op || !value || op.name !== "MatchOp" || value.name !== "StringLiteral") return unsupported(m);
-          const opKind = kidsOf(op)[0]?.name ?? "";
+          const opKind = children(op)[0]?.name ?? "";
           const matchOp = MATCH_OPERATORS[opKind] ?? unsupported(op);
           const label = labelName(name);
           if (name.name === "LabelName" && !LEGACY_LABEL_NAME.test(label)) unsupported(name);
@@ -140,7 +139,7 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
   };
 
   const expr = (node: SyntaxNode): string => {
-    const kids = kidsOf(node);
+    const kids = children(node);
     switch (node.name) {
       case "VectorSelector":
         return selector(node);
@@ -160,7 +159,7 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
         const [inner, at, when] = kids;
         if (!inner || at?.name !== "At" || !when) return unsupported(node);
         const time = when.name === "NumberDurationLiteral" ? number(when)
-          : when.name === "AtModifierPreprocessors" ? KEYWORDS[kidsOf(when)[0]?.name ?? ""] ?? unsupported(when)
+          : when.name === "AtModifierPreprocessors" ? KEYWORDS[children(when)[0]?.name ?? ""] ?? unsupported(when)
             : unsupported(when);
         return `${expr(inner)} @ ${time}`;
       }
@@ -198,7 +197,7 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
     }
   };
 
-  const callBody = (node: SyntaxNode): string => `(${kidsOf(node).map(expr).join(", ")})`;
+  const callBody = (node: SyntaxNode): string => `(${children(node).map(expr).join(", ")})`;
 
   const binary = (node: SyntaxNode, kids: SyntaxNode[]): string => {
     const lhs = kids[0];
@@ -211,10 +210,10 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
         case "BoolModifier":
           return "bool";
         case "MatchingModifierClause":
-          return kidsOf(modifier).map((part) => part.name === "GroupingLabels" ? groupingLabels(part) : KEYWORDS[part.name] ?? unsupported(part)).join(" ");
+          return children(modifier).map((part) => part.name === "GroupingLabels" ? groupingLabels(part) : KEYWORDS[part.name] ?? unsupported(part)).join(" ");
         case "FillModifier":
-          return kidsOf(modifier).map((clause) => {
-            const [keyword, value] = kidsOf(clause);
+          return children(modifier).map((clause) => {
+            const [keyword, value] = children(clause);
             if (!keyword || !value) return unsupported(clause);
             return `${KEYWORDS[keyword.name] ?? unsupported(keyword)}(${number(value)})`;
           }).join(" ");
@@ -230,9 +229,9 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
     let modifier = "";
     let body: string | undefined;
     for (const part of kids) {
-      if (part.name === "AggregateOp") op = AGGREGATE_OPERATORS[kidsOf(part)[0]?.name ?? ""] ?? unsupported(part);
+      if (part.name === "AggregateOp") op = AGGREGATE_OPERATORS[children(part)[0]?.name ?? ""] ?? unsupported(part);
       else if (part.name === "AggregateModifier") {
-        const [keyword, labels] = kidsOf(part);
+        const [keyword, labels] = children(part);
         if (!keyword || !labels) return unsupported(part);
         modifier = ` ${KEYWORDS[keyword.name] ?? unsupported(keyword)} ${groupingLabels(labels)} `;
       } else if (part.name === "FunctionCallBody") body = callBody(part);
