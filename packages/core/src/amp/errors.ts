@@ -38,6 +38,8 @@ export interface AmpWriteErrorDetails {
   stoppedBy?: "attempts" | "deadline";
   /** The system error code of a network failure (`ECONNRESET`…). */
   code?: string;
+  /** AMP's `x-amzn-requestid` for the failing answer, when AMP answered. */
+  ampRequestId?: string;
 }
 
 export class AmpWriteError extends Error {

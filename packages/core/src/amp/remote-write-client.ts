@@ -80,6 +80,8 @@ export interface AmpWriterOptions {
   log?: Logger;
   /** Parts AMP already accepted (see accepted-parts.ts); `false` to resend everything. */
   acceptedParts?: AcceptedPartsMemory | false;
+  /** Told about every write when it settles, with the error if it failed (self-metrics: telemetry/self-metrics.ts). */
+  onSettled?(result: WriteResult, error?: AmpWriteError): void;
 }
 
 export interface WriteOptions {
@@ -105,6 +107,8 @@ export interface WriteResult {
   /** Compressed bytes put on the wire, retries included. */
   bytesSent: number;
   durationMs: number;
+  /** AMP's `x-amzn-requestid` for each accepted request, in order: what AWS support asks for. */
+  ampRequestIds: string[];
 }
 
 export interface AmpWriter {
@@ -170,7 +174,7 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
 
   async function sendParts(queue: PendingPart[], { deadline, requestId, signal }: WriteOptions): Promise<WriteResult> {
     const started = clock.now();
-    const result: WriteResult = { status: 0, parts: 0, partsSkipped: 0, attempts: 0, retries: {}, splits: 0, bytesSent: 0, durationMs: 0 };
+    const result: WriteResult = { status: 0, parts: 0, partsSkipped: 0, attempts: 0, retries: {}, splits: 0, bytesSent: 0, durationMs: 0, ampRequestIds: [] };
 
     /** One part, retried per policy. Encoded once; signed afresh for every attempt by the client. */
     const sendPart = async (body: Uint8Array): Promise<PartOutcome> => {
@@ -193,7 +197,7 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
           return { ok: false, error: error.with(decision.stoppedBy === "not_retryable" ? { attempts } : { attempts, stoppedBy: decision.stoppedBy }) };
         }
         result.retries[error.kind] = (result.retries[error.kind] ?? 0) + 1;
-        log?.warn("amp write retry", { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempt: attempts, delayMs: decision.delayMs, retryAfter: decision.honouredRetryAfter, error: error.message });
+        log?.warn("amp write retry", { requestId, ampRequestId: error.details.ampRequestId, workspace, kind: error.kind, ampStatus: error.details.status, attempt: attempts, delayMs: decision.delayMs, retryAfter: decision.honouredRetryAfter, error: error.message });
         lastError = error;
         await clock.sleep(decision.delayMs, signal);
       }
@@ -211,8 +215,13 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
           signal,
           maxResponseBytes: limits.maxResponseBytes,
         });
-        if (response.status >= 200 && response.status < 300) return response.status;
-        return ampErrorFromResponse(response.status, response.body, parseRetryAfter(response.headers["retry-after"], clock.now()));
+        const ampRequestId = response.headers["x-amzn-requestid"];
+        if (response.status >= 200 && response.status < 300) {
+          if (ampRequestId) result.ampRequestIds.push(ampRequestId);
+          return response.status;
+        }
+        const error = ampErrorFromResponse(response.status, response.body, parseRetryAfter(response.headers["retry-after"], clock.now()));
+        return ampRequestId ? error.with({ ampRequestId }) : error;
       } catch (caught) {
         if (caught instanceof TransportError) return ampErrorFromTransport(caught);
         // Anything else comes from resolving credentials or signing: our setup, not AMP's answer.
@@ -248,11 +257,13 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
       throw finalFailure(outcome.error, result);
     }
     result.durationMs = clock.now() - started;
+    options.onSettled?.(result);
     return result;
 
     function finalFailure(error: AmpWriteError, counts: WriteResult): AmpWriteError {
       counts.durationMs = clock.now() - started;
-      const fields = { requestId, workspace, kind: error.kind, ampStatus: error.details.status, attempts: error.details.attempts, stoppedBy: error.details.stoppedBy, partsAccepted: counts.parts, error: error.message };
+      options.onSettled?.(counts, error);
+      const fields = { requestId, ampRequestId: error.details.ampRequestId, workspace, kind: error.kind, ampStatus: error.details.status, attempts: error.details.attempts, stoppedBy: error.details.stoppedBy, partsAccepted: counts.parts, error: error.message };
       if (error.kind === "auth" || error.kind === "configuration") {
         // The sender keeps its data (503) but nothing will get through until the operator acts: say so loudly.
         log?.error(`AMP refused ampgate's requests: check the function's IAM role allows aps:RemoteWrite on workspace ${workspace}, and AMP_ENDPOINT's region and workspace id`, fields);
