@@ -56,6 +56,7 @@ export function seriesKey(labels: Record<string, string>): string {
 export class RetryingSender {
   readonly ledger: SenderLedger = { acknowledged: [], refused: [], seen: {}, attempts: 0, retryAfters: [] };
   private readonly queue: PushBatch[] = [];
+  private readonly attemptCounts = new Map<string, number>();
   private readonly options: Required<SenderOptions>;
 
   constructor(options: SenderOptions = {}) {
@@ -81,7 +82,22 @@ export class RetryingSender {
     }
   }
 
-  private readonly attemptCounts = new Map<string, number>();
+  /**
+   * Like `drain`, but for a queue that is still being filled (a scraper producing a batch per interval): keeps
+   * sending until `producing()` turns false and the queue is empty, or the deadline passes.
+   */
+  async run(producing: () => boolean, deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      if (this.queue.length === 0) {
+        if (!producing()) return;
+        await this.wait(10, deadline);
+        continue;
+      }
+      await this.drain(deadline);
+      if (this.queue.length > 0) return; // gave up on a batch (maxAttempts)
+    }
+  }
+
   private attemptsOf(batch: PushBatch): number {
     return this.attemptCounts.get(batch.id) ?? 0;
   }
