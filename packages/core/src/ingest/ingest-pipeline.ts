@@ -23,10 +23,11 @@ import type { RemoteWriteLimits } from "../remote-write/limits";
 import { validateWriteRequest } from "../remote-write/validate";
 import { stampLabels } from "../remote-write/stamp";
 import type { WriteRequest } from "../remote-write/types";
-import type { PushContext, PushFormat, PushOutcome, StampedEncodeContext } from "./push-format";
+import type { PushReport } from "../telemetry/request-metrics";
+import type { PushContext, PushFormat, PushOutcome, RejectedItem, StampedEncodeContext } from "./push-format";
 
 type WriteCallOptions = { deadline: number; requestId?: string };
-type WriteAnswer = { status: number; attempts: number };
+type WriteAnswer = { status: number; attempts: number; ampRequestIds?: string[] };
 
 /** What the pipeline needs from the AMP client (amp/remote-write-client.ts). */
 export interface RemoteWriter {
@@ -48,6 +49,8 @@ export interface IngestDependencies {
   rateLimiter: RateLimiter;
   now(): number;
   log: Logger;
+  /** Told what each push did, once it is answered (self-metrics: telemetry/request-metrics.ts). */
+  observe?(push: PushReport): void;
 }
 
 export interface IngestCall {
@@ -69,6 +72,27 @@ function countBatch(request: WriteRequest): Counts {
     exemplars += series.exemplars.length;
   }
   return { series: request.timeseries.length, samples, histograms, exemplars };
+}
+
+/** How far a push got, for its report: the samples of the batch once decoded, and whether AMP took them. */
+interface Progress {
+  samples?: number;
+  written: boolean;
+  rejected: readonly RejectedItem[];
+}
+
+function pushReport(call: IngestCall, source: string | undefined, status: number, progress: Progress, reason: string | undefined): PushReport {
+  const { samples, written } = progress;
+  return {
+    route: call.request.routeKey,
+    format: call.format.name,
+    ...(source === undefined ? {} : { source }),
+    status,
+    bytes: call.request.body.byteLength,
+    samplesWritten: written ? samples ?? 0 : 0,
+    rejectedItems: progress.rejected,
+    ...(!written && samples !== undefined && reason !== undefined ? { notWritten: { samples, reason } } : {}),
+  };
 }
 
 function errorResponse(error: RequestError, call: IngestCall): CoreResponse {
@@ -104,6 +128,7 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
     bytes: request.body.byteLength,
   };
   let response: CoreResponse;
+  const progress: Progress = { written: false, rejected: [] };
   try {
     const token = await authenticate(call, deps);
     entry.token = token.name;
@@ -120,16 +145,19 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
     const context: PushContext = { now: started, maxDecodedBytes: deps.limits.maxDecodedBodyBytes };
     const limits = format.limits ? { ...deps.limits, ...format.limits } : deps.limits;
     const batch = encodedBatch(call, deps.writer, { ...context, labels: token.labels, limits })
-      ?? await validatedBatch(call, deps.writer, context, token, limits);
+      ?? await validatedBatch(call, deps.writer, context, token, limits, progress);
     const { counts, decoded } = batch;
     Object.assign(entry, { path: batch.path }, counts, decoded.rejected.length ? { rejectedItems: decoded.rejected.length } : {});
+    Object.assign(progress, { samples: counts.samples + counts.histograms, rejected: decoded.rejected });
     if (!batch.empty) {
       const written = await batch
         .write({ deadline: call.deadline, requestId: request.requestId })
         .catch((error: unknown) => { throw deps.writeErrorToRequestError(error); });
       entry.ampStatus = written.status;
       entry.ampAttempts = written.attempts;
+      if (written.ampRequestIds?.length) entry.ampRequestIds = written.ampRequestIds;
     }
+    progress.written = true;
     const outcome: PushOutcome = {
       decoded,
       samplesWritten: counts.samples,
@@ -151,6 +179,7 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
   entry.durationMs = deps.now() - started;
   const level = response.status >= 500 ? "error" : response.status >= 400 ? "warn" : "info";
   deps.log[level]("push", entry);
+  deps.observe?.(pushReport(call, entry.token as string | undefined, response.status, progress, entry.reason as string | undefined));
   return response;
 }
 
@@ -182,9 +211,12 @@ function encodedBatch(call: IngestCall, writer: RemoteWriter, context: StampedEn
 
 /** The general path: decode to the model, stamp the token's labels, validate. */
 async function validatedBatch(
-  call: IngestCall, writer: RemoteWriter, context: PushContext, token: IngestToken, limits: RemoteWriteLimits,
+  call: IngestCall, writer: RemoteWriter, context: PushContext, token: IngestToken, limits: RemoteWriteLimits, progress: Progress,
 ): Promise<ReadyBatch> {
   const decoded = await call.format.decode(call.request, context);
+  // Counted before validation, which may refuse the whole batch: then these are the samples rejected.
+  const { samples, histograms } = countBatch(decoded.writeRequest);
+  progress.samples = samples + histograms;
   const batch = validateWriteRequest(stampLabels(decoded.writeRequest, token.labels), limits);
   return {
     path: "decoded",
