@@ -12,8 +12,10 @@ import { createLogger } from "@ampgate/core/log/logger";
 import { handlePush, type IngestDependencies } from "@ampgate/core/ingest/ingest-pipeline";
 import { PUSH_FORMATS } from "@ampgate/core/ingest/push-formats";
 import { remoteWriteLimits } from "@ampgate/core/remote-write/limits";
+import { recordPush } from "@ampgate/core/telemetry/request-metrics";
 import { ampHttpClient, secrets } from "./lib/deps";
 import { httpHandler } from "./lib/http-handler";
+import { selfMetrics } from "./lib/self-metrics";
 import { ROUTES, routeKey } from "./routes";
 
 const FORMAT_BY_ROUTE = new Map(
@@ -47,7 +49,8 @@ export const handler = httpHandler("ingest", async (request, invocation) => {
   if (!format) return textResponse(404, notFound(`no push format for ${request.routeKey}`).message);
   // One writer per container: it remembers parts AMP already accepted, so a sender's retry after a partial
   // failure does not resend them (amp/accepted-parts.ts).
-  writer ??= createAmpWriter({ client: ampHttpClient(), log: createLogger({ fields: { fn: "ingest" } }) });
+  const metrics = selfMetrics("ingest");
+  writer ??= createAmpWriter({ client: ampHttpClient(), log: createLogger({ fields: { fn: "ingest" } }), onSettled: metrics.observeAmpWrite });
   return handlePush(
     { request, format, deadline: invocation.deadline },
     {
@@ -59,6 +62,7 @@ export const handler = httpHandler("ingest", async (request, invocation) => {
       rateLimiter,
       now: Date.now,
       log: invocation.log,
+      observe: (push) => recordPush(metrics.registry, push),
     },
   );
 });

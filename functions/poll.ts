@@ -13,7 +13,7 @@
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
+import { createAmpWriter, type AmpWriter } from "@ampgate/core/amp/remote-write-client";
 import { createLogger } from "@ampgate/core/log/logger";
 import { documentStoreFromEnv } from "@ampgate/core/state/document-store-from-env";
 import { createCallLedger } from "@ampgate/core/switchbot/call-ledger";
@@ -22,6 +22,7 @@ import { createFirstTimeFilter } from "@ampgate/core/switchbot/log-once";
 import { pollConfigFromEnv } from "@ampgate/core/switchbot/poll-config";
 import { keepBatchOnWriteError, pollOnce, type PollerDeps, type PollOutcome } from "@ampgate/core/switchbot/poller";
 import { ampHttpClient, secrets } from "./lib/deps";
+import { selfMetrics } from "./lib/self-metrics";
 
 export interface PollEvent {
   /** EventBridge Scheduler input template `<aws.scheduler.scheduled-time>` (ISO 8601). */
@@ -42,14 +43,16 @@ const log = createLogger({ fields: { fn: "poll" } });
 const firstTime = createFirstTimeFilter();
 const calls = createCallLedger();
 let deps: PollerDeps | undefined;
+let ampWriter: AmpWriter | undefined;
 
 function pollerDeps(): PollerDeps {
   if (deps) return deps;
   const config = pollConfigFromEnv(process.env);
+  ampWriter = createAmpWriter({ client: ampHttpClient(), log, onSettled: selfMetrics("poll").observeAmpWrite });
   deps = {
     config,
     store: documentStoreFromEnv(process.env),
-    writer: createAmpWriter({ client: ampHttpClient(), log }),
+    writer: ampWriter,
     isRetryable: keepBatchOnWriteError,
     api: switchBotClientFromSecrets(secrets(["switchbot-token", "switchbot-secret"]), {
       ...(config.apiUrl ? { baseUrl: config.apiUrl } : {}),
@@ -75,14 +78,31 @@ export function scheduledTimeOf(event: PollEvent | undefined, now: number): numb
 export const handler = middy<PollEvent, PollOutcome, Error, Context>().handler(async (event, context) => {
   const now = Date.now();
   const base = pollerDeps();
-  const invocationLog = log.child({ requestId: context.awsRequestId, executionId: event?.executionId, attempt: event?.attempt });
-  return pollOnce({ ...base, log: invocationLog }, {
-    scheduledTime: scheduledTimeOf(event, now),
-    deadline: now + context.getRemainingTimeInMillis() - EXIT_MARGIN_MS,
-  });
+  const requestId = context.awsRequestId;
+  const invocationLog = log.child({ requestId, executionId: event?.executionId, attempt: event?.attempt });
+  const scheduledTime = scheduledTimeOf(event, now);
+  const deadline = now + context.getRemainingTimeInMillis() - EXIT_MARGIN_MS;
+  const writer = ampWriter!;
+  // The invocation's one request line (docs/logs.md), whatever the outcome; then self-metrics, when due.
+  const line = { scheduledTime: new Date(scheduledTime).toISOString() };
+  try {
+    const outcome = await pollOnce(
+      { ...base, log: invocationLog, writer: { write: (batch, options) => writer.write(batch, { ...options, requestId }) } },
+      { scheduledTime, deadline },
+    );
+    const { action, written, dropped, pending } = outcome;
+    invocationLog.info("poll", { ...line, outcome: "ok", action, written: written.length, dropped: dropped.length, pending, durationMs: Date.now() - now });
+    return outcome;
+  } catch (error) {
+    invocationLog.error("poll", { ...line, outcome: "failed", error: error instanceof Error ? error.message : String(error), durationMs: Date.now() - now });
+    throw error;
+  } finally {
+    await selfMetrics("poll").flushIfDue({ deadline, requestId });
+  }
 });
 
 /** Forget built dependencies (tests that change the environment between cases). */
 export function resetPollDependencies(): void {
   deps = undefined;
+  ampWriter = undefined;
 }

@@ -18,9 +18,11 @@ import { parseReadTokens, type ReadToken } from "@ampgate/core/auth/read-tokens"
 import { parseTariff } from "@ampgate/core/query/energy/tariff";
 import { queryLimitsFromEnv } from "@ampgate/core/query/query-limits";
 import { createQueryRouter, type QueryRouteHandler } from "@ampgate/core/query/query-router";
+import { recordQuery } from "@ampgate/core/telemetry/request-metrics";
 import rootPackage from "../package.json" with { type: "json" };
 import { ampHttpClient, secrets } from "./lib/deps";
 import { httpHandler } from "./lib/http-handler";
+import { selfMetrics } from "./lib/self-metrics";
 
 let parsedTokens: { raw: string | undefined; tokens: ReadToken[] } | undefined;
 
@@ -41,6 +43,7 @@ export const handler = httpHandler("query", (request, invocation) => {
     now: Date.now,
     version: rootPackage.version,
     chartPage: { html: CHART_PAGE_HTML, contentSecurityPolicy: CHART_PAGE_CSP },
+    onRequestDone: (done) => recordQuery(selfMetrics("query").registry, done),
   });
   return route(request, invocation);
 });

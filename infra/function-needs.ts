@@ -23,7 +23,8 @@ export type StateDocument = typeof DEVICES_DOCUMENT | typeof POLLER_DOCUMENT;
 export interface FunctionNeeds {
   /** The Lambda's description in the console. */
   description: string;
-  amp: AmpAccess;
+  /** Every function writes its self-metrics (ampgate_*, docs/metrics.md), so each has at least `write`. */
+  amp: readonly AmpAccess[];
   /** SSM parameters read (GetParameters), below `/ampgate/<stage>/`. */
   secrets: readonly SecretName[];
   /** State documents read, and those also written. */
@@ -36,7 +37,7 @@ export interface FunctionNeeds {
 export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   ingest: {
     description: "ampgate ingest: push formats → validated remote write → AMP",
-    amp: "write",
+    amp: ["write"],
     secrets: ["ingest-tokens"],
     stateRead: [],
     stateWrite: [],
@@ -44,7 +45,8 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   },
   query: {
     description: "ampgate query: Prometheus HTTP API and Grafana JSON datasources over signed AMP queries",
-    amp: "query",
+    // `write` only for its own ampgate_query_* metrics: the query code never builds a remote-write request.
+    amp: ["query", "write"],
     secrets: ["read-tokens"],
     stateRead: [],
     stateWrite: [],
@@ -52,7 +54,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   },
   webhook: {
     description: "ampgate webhook: SwitchBot changeReport deliveries → AMP",
-    amp: "write",
+    amp: ["write"],
     secrets: ["webhook-path-secret"],
     // Matches a delivery's MAC to the cached device list for the device_name/device_type labels.
     stateRead: [DEVICES_DOCUMENT],
@@ -61,7 +63,7 @@ export const FUNCTION_NEEDS: Record<FunctionName, FunctionNeeds> = {
   },
   poll: {
     description: "ampgate poll: SwitchBot Cloud API → AMP, on a schedule",
-    amp: "write",
+    amp: ["write"],
     secrets: ["switchbot-token", "switchbot-secret"],
     stateRead: [DEVICES_DOCUMENT, POLLER_DOCUMENT],
     stateWrite: [DEVICES_DOCUMENT, POLLER_DOCUMENT],

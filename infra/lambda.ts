@@ -5,7 +5,7 @@
  * - arm64 (Graviton: ~20% cheaper per GB-second than x86 at the same memory) on `nodejs22.x`, the Node major the
  *   local runner and tests use (SST 4 accepts nodejs18.x–nodejs24.x; its default is 24).
  * - esbuild bundles, minified, ESM, no source maps: SST bundles each handler from its entry, so a function carries
- *   only what it imports (the query function never loads the SigV4 write path's snappy encoder, and so on).
+ *   only what it imports (the poll function never loads the push formats' decoders, and so on).
  * - memory and timeout from functions/settings.ts, the table the local runner also uses for its deadlines.
  * - a log group we create (name known up front → the role may write to exactly it, instead of the
  *   AWSLambdaBasicExecutionRole managed policy's `logs:*` on `*`), with bounded retention; JSON log format so

@@ -45,7 +45,7 @@ export interface PermissionTargets<R> {
 export function functionStatements<R>(needs: FunctionNeeds, targets: PermissionTargets<R>): Statement<R>[] {
   const statements: Statement<R>[] = [
     { actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [targets.logStreamsArn] },
-    { actions: [...AMP_ACTIONS[needs.amp]], resources: [targets.workspaceArn] },
+    { actions: needs.amp.flatMap((access) => AMP_ACTIONS[access]), resources: [targets.workspaceArn] },
   ];
 
   if (needs.secrets.length > 0) {

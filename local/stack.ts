@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { hashToken } from "@ampgate/core/auth/token-hash";
+import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 import { ROUTES, routeKey } from "../functions/routes";
 import { matchRoute } from "./http-router";
 import { buildHttpEvent, lambdaContext, loadHandler, writeResult } from "./lambda-host";
@@ -43,6 +44,11 @@ export interface LocalStackOptions {
   region?: string;
   /** Environment to read INGEST_TOKEN / READ_TOKEN from. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The handlers' AMPGATE_SELF_METRICS_INTERVAL_SECONDS (docs/metrics.md). Default `off`, so the AMP writes a test
+   * counts are its own; `npm start` turns self-metrics on, and the observability test uses `0`.
+   */
+  selfMetricsIntervalSeconds?: number | string;
 }
 
 export interface LocalStack {
@@ -82,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? ".local");
   const region = options.region ?? env.AWS_REGION ?? "us-east-1";
   const tokens = localTokens(dataDir, env);
+  const selfMetricsInterval = String(options.selfMetricsIntervalSeconds ?? "off");
+  selfMetricsIntervalMs({ AMPGATE_SELF_METRICS_INTERVAL_SECONDS: selfMetricsInterval }); // refuse a bad value now, not on the first request
   const cleanup: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -120,6 +128,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_REGION: region,
       AMPGATE_SECRETS_PREFIX: LOCAL_SECRETS_PREFIX,
       AMPGATE_SSM_ENDPOINT: ssm.url,
+      AMPGATE_SELF_METRICS_INTERVAL_SECONDS: selfMetricsInterval,
     });
 
     const server: Server = createServer((request, response) => {

@@ -3,7 +3,8 @@
  *
  * Configuration (environment): PORT (8787), AMP_ENDPOINT (a real workspace; default: embedded Prometheus
  * stand-in), AWS_REGION, INGEST_TOKEN / READ_TOKEN (default: generated once, kept in .local/tokens.json),
- * SWITCHBOT_TOKEN / SWITCHBOT_SECRET (default: the SwitchBot simulator), POLL_INTERVAL_SECONDS (60).
+ * SWITCHBOT_TOKEN / SWITCHBOT_SECRET (default: the SwitchBot simulator), POLL_INTERVAL_SECONDS (60),
+ * AMPGATE_SELF_METRICS_INTERVAL_SECONDS (15: the pipeline-health dashboard fills within a minute; `off` disables).
  */
 import { resolve } from "node:path";
 import { lambdaContext, loadHandler } from "./lambda-host";
@@ -18,6 +19,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const stack = await startLocalStack({
   port,
+  selfMetricsIntervalSeconds: process.env.AMPGATE_SELF_METRICS_INTERVAL_SECONDS ?? 15,
   ...(process.env.AMP_ENDPOINT ? { ampEndpoint: process.env.AMP_ENDPOINT } : {}),
 }).catch((error: Error) => {
   process.stderr.write(`ampgate: could not start the local stack: ${error.message}\n`);

@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { CoreRequest, CoreResponse } from "@ampgate/core/http";
 import { createLogger, type Logger } from "@ampgate/core/log/logger";
 import { toApiGatewayResult, toCoreRequest } from "./apigw";
+import { selfMetrics } from "./self-metrics";
 
 export interface Invocation {
   /** Epoch ms by which the response must be on its way (the Lambda's deadline minus a safety margin). */
@@ -45,6 +46,9 @@ export function httpHandler(fn: string, route: CoreRoute) {
         requestId: request.requestId,
         log: log.child({ requestId: request.requestId }),
       };
-      return toApiGatewayResult(await route(request, invocation));
+      const response = await route(request, invocation);
+      // After the answer is decided, so this request is in the snapshot; at most once per interval (docs/metrics.md).
+      await selfMetrics(fn).flushIfDue({ deadline: invocation.deadline, requestId: request.requestId });
+      return toApiGatewayResult(response);
     });
 }

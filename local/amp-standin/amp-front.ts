@@ -99,6 +99,8 @@ export interface StandinLogEntry {
   samples?: number;
   /** The message sent back on rejection. */
   message?: string;
+  /** The `x-amzn-requestid` sent back, as AMP sends one with every answer (reference §4.1). */
+  ampRequestId: string;
 }
 
 export interface AmpStandin {
@@ -147,7 +149,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
     const rawQuery = queryAt < 0 ? "" : target.slice(queryAt + 1);
     const method = request.method ?? "GET";
-    const entry: StandinLogEntry = { at: new Date().toISOString(), method, path, status: 0, outcome: "", bytes: 0 };
+    const entry: StandinLogEntry = { at: new Date().toISOString(), method, path, status: 0, outcome: "", bytes: 0, ampRequestId: randomUUID() };
     try {
       const body = await readBody(request, maxBodyBytes);
       entry.bytes = body.byteLength;
@@ -175,7 +177,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
       if (fault?.action === "respond") {
         entry.status = fault.status;
         entry.outcome = "fault";
-        response.writeHead(fault.status, { "content-type": "text/plain; charset=utf-8", ...fault.headers });
+        response.writeHead(fault.status, { "content-type": "text/plain; charset=utf-8", "x-amzn-requestid": entry.ampRequestId, ...fault.headers });
         response.end(fault.body ?? "");
         return;
       }
@@ -194,7 +196,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
         response.writeHead(rejection.status, {
           "content-type": "application/json",
           "x-amzn-errortype": rejection.errorType,
-          "x-amzn-requestid": randomUUID(),
+          "x-amzn-requestid": entry.ampRequestId,
           ...(rejection.status === 413 ? { connection: "close" } : {}),
         });
       }
@@ -225,7 +227,8 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
       stats.samplesAccepted += counted.samples;
     }
     // AMP's success answer: 200 with an empty body (reference §4.1); errors are text/plain.
-    response.writeHead(answer.status, answer.body ? { "content-type": "text/plain; charset=utf-8" } : { "content-length": "0" });
+    const requestIdHeader = { "x-amzn-requestid": entry.ampRequestId };
+    response.writeHead(answer.status, answer.body ? { "content-type": "text/plain; charset=utf-8", ...requestIdHeader } : { "content-length": "0", ...requestIdHeader });
     response.end(answer.body);
   };
 
@@ -241,7 +244,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
     entry.status = upstream.status;
     entry.outcome = "forwarded";
     // fetch has already undone any Content-Encoding, so only the type travels on.
-    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+    response.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json", "x-amzn-requestid": entry.ampRequestId });
     response.end(bytes);
   };
 

@@ -66,7 +66,8 @@ function expectedStatements(fn: FunctionName): PolicyStatement[] {
     case "ingest":
       return [logs, write, ...secrets("ingest-tokens")];
     case "query":
-      return [logs, query, ...secrets("read-tokens")];
+      // RemoteWrite only for its own self-metrics (docs/metrics.md).
+      return [logs, { ...query, actions: [...query.actions, "aps:RemoteWrite"] }, ...secrets("read-tokens")];
     case "webhook":
       return [
         logs, write, ...secrets("webhook-path-secret"),
@@ -231,13 +232,14 @@ describe("IAM: least privilege, exact ARNs", () => {
     }
   });
 
-  it("only writers may write to AMP, only the query function may read", () => {
+  it("every function may write to AMP (its self-metrics, at least), only the query function may read", () => {
     const ampActions = (fn: FunctionName) =>
       graph.inlineStatements(graph.roleOf(graph.lambdaByName(lambdaName(fn)))).flatMap((s) => s.actions.filter((a) => a.startsWith("aps:")));
     expect(ampActions("ingest")).toEqual(["aps:RemoteWrite"]);
     expect(ampActions("poll")).toEqual(["aps:RemoteWrite"]);
     expect(ampActions("webhook")).toEqual(["aps:RemoteWrite"]);
-    expect(ampActions("query").sort()).toEqual(["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics"]);
+    // RemoteWrite for the query function's own self-metrics (docs/metrics.md).
+    expect(ampActions("query").sort()).toEqual(["aps:GetLabels", "aps:GetMetricMetadata", "aps:GetSeries", "aps:QueryMetrics", "aps:RemoteWrite"]);
   });
 });
 

@@ -61,14 +61,19 @@ export async function handleSwitchbotWebhook(
   options: { deadline: number },
 ): Promise<CoreResponse> {
   const now = deps.now ?? Date.now;
+  const started = now();
   const secret = await deps.pathSecret();
   const presented = request.pathParameters.secret ?? "";
   const match = findByToken([{ sha256: secret ? hashToken(secret) : NO_SECRET_DIGEST }], presented);
-  if (!match || !secret) return NOT_FOUND;
+  if (!match || !secret) {
+    // Logged like any refusal, so probing shows up (never the presented path); the answer stays API Gateway's 404.
+    deps.log.warn("webhook delivery refused", { status: 404, reason: "unknown_path", error: "no webhook at this path", durationMs: now() - started });
+    return NOT_FOUND;
+  }
 
   try {
     const written = await accept(request, deps, now, options.deadline);
-    deps.log.info("webhook delivery", written);
+    deps.log.info("webhook delivery", { status: 204, ...written, durationMs: now() - started });
     return emptyResponse(204);
   } catch (error) {
     const refusal = error instanceof RequestError ? error : deps.writeErrorToRequestError(error);
@@ -76,6 +81,7 @@ export async function handleSwitchbotWebhook(
       status: refusal.status,
       reason: refusal.reason,
       error: refusal.message,
+      durationMs: now() - started,
     });
     const headers: Record<string, string> = { ...refusal.options.headers };
     if (refusal.options.retryAfterSeconds !== undefined) headers["retry-after"] = String(refusal.options.retryAfterSeconds);

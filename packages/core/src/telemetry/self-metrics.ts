@@ -31,8 +31,11 @@ export interface SelfMetricsOptions {
   /** The execution environment (instance-id.ts). */
   instance: string;
   writer: SnapshotWriter;
-  /** Least time between two flushes; 0 flushes after every invocation that counted something. */
-  intervalMs: number;
+  /**
+   * Least time between two flushes; 0 flushes after every invocation that counted something; `undefined` never
+   * flushes (self-metrics off: everything is still counted, in memory only).
+   */
+  intervalMs: number | undefined;
   now(): number;
   log: Logger;
   /** Longest a flush may hold up the invocation. */
@@ -45,7 +48,7 @@ export interface SettledWrite {
   retries: Partial<Record<AmpWriteErrorKind, number>>;
 }
 
-export type FlushOutcome = "sent" | "failed" | "nothing_new" | "not_due" | "amp_failing" | "no_time";
+export type FlushOutcome = "sent" | "failed" | "nothing_new" | "not_due" | "amp_failing" | "no_time" | "off";
 
 export interface SelfMetrics {
   readonly registry: MetricRegistry;
@@ -76,7 +79,8 @@ export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
   /** A snapshot failed and nothing has been sent since: its totals still have to go out. */
   let unsent = false;
 
-  const recentlyFailed = (at: number) => lastAmpFailureAt !== undefined && at - lastAmpFailureAt < Math.max(options.intervalMs, 1);
+  const { intervalMs } = options;
+  const recentlyFailed = (at: number) => lastAmpFailureAt !== undefined && at - lastAmpFailureAt < Math.max(intervalMs ?? 0, 1);
 
   return {
     registry,
@@ -88,9 +92,10 @@ export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
       if (!BATCH_REFUSALS.has(error.kind)) lastAmpFailureAt = now();
     },
     async flushIfDue({ deadline, requestId }) {
+      if (intervalMs === undefined) return "off";
       const at = now();
       if (!registry.changed && !unsent) return "nothing_new";
-      if (lastAttemptAt !== undefined && at - lastAttemptAt < options.intervalMs) return "not_due";
+      if (lastAttemptAt !== undefined && at - lastAttemptAt < intervalMs) return "not_due";
       if (recentlyFailed(at)) return "amp_failing";
       const flushDeadline = Math.min(deadline, at + budgetMs);
       if (flushDeadline - at < MIN_FLUSH_MS) return "no_time";
