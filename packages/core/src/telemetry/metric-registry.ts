@@ -8,10 +8,12 @@
  *   await writer.write(registry.snapshot(Date.now()), { deadline });
  *
  * Values only grow, and every snapshot carries every series' current value: a snapshot that never reached AMP
- * loses nothing, the next one carries the same totals. The first snapshot of a series also carries a 0 just
- * before its first increment, so `increase()` and `rate()` count that increment too — without it Prometheus
- * takes a new series' first sample as its starting point, and an environment that served a single request would
- * count nothing (docs/metrics.md, "Counters across cold starts").
+ * loses nothing, the next one carries the same totals. A series' first snapshot also carries a 0 just before its
+ * first increment, so `increase()` and `rate()` count that increment too — without it Prometheus takes a new
+ * series' first sample as its starting point, and an environment that served a single request would count
+ * nothing (docs/metrics.md, "Counters across cold starts"). The 0 is sent again, at the same timestamp, until a
+ * snapshot carrying it may have been stored (`settle`): the series born during an AMP outage (`code="503"`) are
+ * the ones whose first count matters most.
  */
 import type { Label, MetricMetadata, TimeSeries, WriteRequest } from "../remote-write/types";
 import {
@@ -34,12 +36,15 @@ export interface MetricRegistryOptions {
 export interface MetricRegistry {
   inc<N extends CounterName>(name: N, labels: LabelValues<N>, by?: number): void;
   observe<N extends HistogramName>(name: N, labels: LabelValues<N>, value: number): void;
-  /**
-   * Every series at `at` (epoch ms), with metadata; series seen for the first time also get their 0. A snapshot
-   * is taken to be sent: its 0s are not repeated in later snapshots, whatever became of this one, because a 0
-   * arriving after a later sample of the series had been stored would be out of order and fail the whole write.
-   */
+  /** Every series at `at` (epoch ms), with metadata; series whose 0 is not settled yet also carry it. */
   snapshot(at: number): WriteRequest;
+  /**
+   * What became of the last snapshot: `true` when AMP may have stored it (it accepted it, or answered a 4xx after
+   * which part may be stored), so its 0s are not sent again — a 0 arriving after a stored later sample of its
+   * series would be out of order and fail the next write; `false` when nothing was stored (throttled, 5xx,
+   * unreachable), so they are.
+   */
+  settle(mayHaveStored: boolean): void;
   /** Something was counted since the last snapshot. */
   readonly changed: boolean;
   readonly seriesCount: number;
@@ -47,9 +52,11 @@ export interface MetricRegistry {
 
 /**
  * How far back a series' 0 may go. AMP refuses samples older than about an hour (reference §4.4) and Prometheus
- * refuses samples below its head block's lower bound; a refused 0 would make the whole snapshot fail.
+ * refuses samples below its head block's lower bound (an hour behind its newest sample); a refused 0 would make
+ * the whole snapshot fail. A 0 that would be older is dropped (after an outage this long, the first increment of
+ * a series born during it is not seen by `increase()`).
  */
-export const MAX_ZERO_AGE_MS = 10 * 60_000;
+export const MAX_ZERO_AGE_MS = 45 * 60_000;
 
 const DEFAULT_MAX_SERIES = 2_000;
 
@@ -65,8 +72,12 @@ interface Entry {
   /** The series' labels without `__name__` (and without `le`). */
   labels: Label[];
   createdAt: number;
-  /** The 0 before the first increment has not been included in a snapshot yet. */
+  /** The 0 before the first increment has not been settled yet. */
   zeroPending: boolean;
+  /** Its timestamp, fixed by the first snapshot that carried it, so a resent 0 is the same sample. */
+  zeroAt?: number;
+  /** In the last snapshot with its 0. */
+  zeroSent: boolean;
   value: number;
   histogram?: HistogramCounts;
 }
@@ -92,14 +103,17 @@ export function createMetricRegistry(options: MetricRegistryOptions): MetricRegi
     const labels: Label[] = Object.entries(options.constantLabels).map(([label, value]) => ({ name: label, value }));
     // Prometheus treats an empty value as an absent label; leave it off rather than send it.
     for (const label of spec.labels) if (values[label]) labels.push({ name: label, value: values[label]! });
-    entry = { name, labels, createdAt: options.now(), zeroPending: true, value: 0 };
+    entry = { name, labels, createdAt: options.now(), zeroPending: true, zeroSent: false, value: 0 };
     if (spec.kind === "histogram") entry.histogram = { perBucket: new Array<number>(spec.buckets.length + 1).fill(0), sum: 0, count: 0 };
     entries.set(key, entry);
     return entry;
   }
 
   function seriesOf(entry: Entry, at: number): TimeSeries[] {
-    const zeroAt = Math.max(at - MAX_ZERO_AGE_MS, Math.min(entry.createdAt - 1, at - 1));
+    entry.zeroAt ??= Math.max(at - MAX_ZERO_AGE_MS, Math.min(entry.createdAt - 1, at - 1));
+    if (entry.zeroAt < at - MAX_ZERO_AGE_MS) entry.zeroPending = false;
+    entry.zeroSent = entry.zeroPending;
+    const zeroAt = entry.zeroAt;
     const series = (name: string, value: number, extra?: Label): TimeSeries => {
       const labels = [{ name: "__name__", value: name }, ...entry.labels, ...(extra ? [extra] : [])].sort(byName);
       const samples = entry.zeroPending ? [{ value: 0, timestamp: zeroAt }, { value, timestamp: at }] : [{ value, timestamp: at }];
@@ -140,7 +154,6 @@ export function createMetricRegistry(options: MetricRegistryOptions): MetricRegi
       const used = new Set<SelfMetricName>();
       for (const entry of entries.values()) {
         timeseries.push(...seriesOf(entry, at));
-        entry.zeroPending = false;
         used.add(entry.name);
       }
       changed = false;
@@ -151,6 +164,13 @@ export function createMetricRegistry(options: MetricRegistryOptions): MetricRegi
         unit: SELF_METRICS[name].unit,
       }));
       return { timeseries, metadata };
+    },
+    settle(mayHaveStored) {
+      if (!mayHaveStored) return;
+      for (const entry of entries.values()) {
+        if (entry.zeroSent) entry.zeroPending = false;
+        entry.zeroSent = false;
+      }
     },
     get changed() {
       return changed;

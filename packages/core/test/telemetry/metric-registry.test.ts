@@ -45,17 +45,37 @@ describe("counters", () => {
     expect(registry.seriesCount).toBe(3);
   });
 
-  it("writes a 0 just before a series' first increment in its first snapshot only, so increase() counts that increment", () => {
+  it("writes a 0 just before a series' first increment until a snapshot with it may be stored, so increase() counts that increment", () => {
     const { registry, advance } = registryAt();
     registry.inc("ampgate_ingest_samples_total", { source: "pi" }, 7);
     advance(20_000);
     const first = registry.snapshot(T0 + 30_000);
     expect(first.timeseries[0]!.samples).toEqual([{ value: 0, timestamp: T0 - 1 }, { value: 7, timestamp: T0 + 30_000 }]);
+    registry.settle(true);
     registry.inc("ampgate_ingest_samples_total", { source: "pi" }, 3);
     registry.inc("ampgate_ingest_samples_total", { source: "esp" }, 1);
     const second = registry.snapshot(T0 + 90_000);
     expect(find(second, { source: "pi" })[0]!.samples).toEqual([{ value: 10, timestamp: T0 + 90_000 }]);
     expect(find(second, { source: "esp" })[0]!.samples).toEqual([{ value: 0, timestamp: T0 + 20_000 - 1 }, { value: 1, timestamp: T0 + 90_000 }]);
+  });
+
+  it("sends the 0 again, at the same time, after a snapshot AMP stored nothing of (throttled, 5xx, unreachable)", () => {
+    const { registry } = registryAt();
+    registry.inc("ampgate_ingest_requests_total", { route: "POST /write", format: "influx-v1", source: "pi", code: "503" });
+    registry.snapshot(T0 + 10_000);
+    registry.settle(false);
+    registry.inc("ampgate_ingest_requests_total", { route: "POST /write", format: "influx-v1", source: "pi", code: "503" });
+    expect(registry.snapshot(T0 + 70_000).timeseries[0]!.samples).toEqual([{ value: 0, timestamp: T0 - 1 }, { value: 2, timestamp: T0 + 70_000 }]);
+    registry.settle(true);
+    expect(registry.snapshot(T0 + 130_000).timeseries[0]!.samples).toEqual([{ value: 2, timestamp: T0 + 130_000 }]);
+  });
+
+  it("drops a 0 that has grown too old for AMP while it waited", () => {
+    const { registry } = registryAt();
+    registry.inc("ampgate_ingest_bytes_total", { source: "pi" }, 10);
+    registry.snapshot(T0 + 1_000);
+    registry.settle(false);
+    expect(registry.snapshot(T0 + MAX_ZERO_AGE_MS + 5_000).timeseries[0]!.samples).toEqual([{ value: 10, timestamp: T0 + MAX_ZERO_AGE_MS + 5_000 }]);
   });
 
   it("keeps the 0 inside AMP's sample-age limit and strictly before the value", () => {

@@ -117,8 +117,11 @@ describe("when a snapshot goes", () => {
     expect(received.map((r) => values(r, "ampgate_webhook_requests_total")[0]!.last)).toEqual([1, 2]);
   });
 
-  it("a failed snapshot loses nothing: the next one carries the totals, without repeating the 0", async () => {
-    script = [503, 200];
+  it.each<[string, number, number[]]>([
+    ["AMP down (503): stored nothing, so the 0 comes again", 503, [0, 5]],
+    ["AMP refused it (400): part may be stored, so the 0 is not repeated", 400, [5]],
+  ])("a failed snapshot loses nothing, the next one carries the totals — %s", async (_name, failure, values) => {
+    script = [failure, 200];
     const { metrics, advance } = setup();
     metrics.registry.inc("ampgate_ingest_samples_total", { source: "pi" }, 5);
     expect(await metrics.flushIfDue({ deadline: deadline() })).toBe("failed");
@@ -126,7 +129,7 @@ describe("when a snapshot goes", () => {
     // Nothing new was counted, but the failed snapshot's totals are still owed.
     expect(await metrics.flushIfDue({ deadline: deadline() })).toBe("sent");
     expect(answered).toBe(2); // one attempt each: the next flush is the retry
-    expect(received[0]!.timeseries[0]!.samples.map((s) => s.value)).toEqual([5]);
+    expect(received[0]!.timeseries[0]!.samples.map((s) => s.value)).toEqual(values);
   });
 
   it("waits an interval after AMP failed the invocation's own write, instead of spending the invocation on it", async () => {
