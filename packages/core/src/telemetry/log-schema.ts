@@ -34,9 +34,12 @@ export const LOG_LINE = v.pipe(
 /** Present on every request line. */
 const REQUEST = { ...ENVELOPE, requestId: text, durationMs: milliseconds };
 
-/** When the answer is an error, the line says why: the stable `reason` code and the one-line message. */
-const explainsErrors = <L extends { status: number; reason?: string; error?: string }>(line: L) =>
-  line.status < 400 || (line.reason !== undefined && line.error !== undefined);
+/**
+ * When the answer is an error, the line says why: the stable `reason` code and the one-line message — or, for a
+ * partial write (the rest was written), how many items were rejected.
+ */
+const explainsErrors = <L extends { status: number; reason?: string; error?: string; rejectedItems?: number }>(line: L) =>
+  line.status < 400 || (line.reason !== undefined && line.error !== undefined) || (line.rejectedItems ?? 0) > 0;
 
 export const PUSH_LINE = v.pipe(
   v.looseObject({
