@@ -14,6 +14,7 @@ import type { CoreRequest, CoreResponse } from "@ampgate/core/http";
 import { handlePush, type RemoteWriter } from "@ampgate/core/ingest/ingest-pipeline";
 import { PUSH_FORMATS } from "@ampgate/core/ingest/push-formats";
 import { createLogger, type Logger } from "@ampgate/core/log/logger";
+import { decodeWriteRequest } from "@ampgate/core/remote-write/codec";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { LIMITS, MAX_BODY_BYTES } from "../../../functions/ingest";
 import { ROUTES, routeKey } from "../../../functions/routes";
@@ -50,13 +51,20 @@ export function pushRequest(key: string, parts: RequestParts = {}): CoreRequest 
   };
 }
 
-/** A writer that keeps what it was given (the decoded, validated, stamped batch). */
+/**
+ * A writer that keeps what it was given (the decoded, validated, stamped batch). It also takes the remote-write
+ * fast path's encoded batches, as the real writer does — so that path is exercised too — decoding them to record.
+ */
 export function recordingWriter(): RemoteWriter & { written: WriteRequest[] } {
   const written: WriteRequest[] = [];
   return {
     written,
     async write(request) {
       written.push(request);
+      return { status: 200, attempts: 1 };
+    },
+    async writeEncoded(batch) {
+      written.push(decodeWriteRequest(batch.protobuf));
       return { status: 200, attempts: 1 };
     },
   };

@@ -56,10 +56,13 @@ function knownDevice(entry: { deviceId?: unknown; deviceName?: unknown; hubDevic
 
 const cloudFlag = (value: unknown): KnownDevice["cloud"] => (value === true ? "true" : value === false ? "false" : "unknown");
 
+/** The client passes the lists on unchecked: an entry that is not an object (`null`, a string) names no device. */
+const isEntry = <T>(entry: T): boolean => typeof entry === "object" && entry !== null && !Array.isArray(entry);
+
 export function knownDevices(body: DeviceListBody): KnownDevice[] {
   const devices = [
-    ...body.deviceList.map((entry) => knownDevice(entry, entry.deviceType, cloudFlag(entry.enableCloudService), false)),
-    ...body.infraredRemoteList.map((entry) => knownDevice(entry, entry.remoteType, "unknown", true)),
+    ...body.deviceList.filter(isEntry).map((entry) => knownDevice(entry, entry.deviceType, cloudFlag(entry.enableCloudService), false)),
+    ...body.infraredRemoteList.filter(isEntry).map((entry) => knownDevice(entry, entry.remoteType, "unknown", true)),
   ].filter((device): device is KnownDevice => device !== undefined);
   return devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
