@@ -14,13 +14,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY } from "@ampgate/core/amp/retry-policy";
 import { hashToken } from "@ampgate/core/auth/token-hash";
-import { setLogSink } from "@ampgate/core/log/logger";
-import { compressSnappyBlock, decodeWriteRequest, decompressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
+import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { UNAUTHENTICATED_SOURCE } from "@ampgate/core/telemetry/request-metrics";
-import type { StandinExchange } from "../../local/amp-standin/amp-front";
 import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
 import { ampQuerier } from "../support/amp-query";
+import { captureLogLines, isSelfMetricsWrite, isUserWrite } from "./observability-harness";
 
 const PI_TOKEN = "ag_observability-pi-0123456789abcdefghijklmnop";
 const ESP_TOKEN = "ag_observability-esp-0123456789abcdefghijklmno";
@@ -28,14 +27,10 @@ const STRANGER_TOKEN = "ag_observability-nobody-0123456789abcdefghijk";
 
 let stack: LocalStack;
 let query: ReturnType<typeof ampQuerier>;
-const lines: string[] = [];
-let restoreSink: ((line: string) => void) | undefined;
+const logs = captureLogLines();
+const lines = logs.lines;
 
 beforeAll(async () => {
-  restoreSink = setLogSink((line) => {
-    lines.push(line);
-    console.log(line);
-  });
   stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-observability-")), selfMetricsIntervalSeconds: 0 });
   // Before the first push, so the ingest function's secret cache starts with these two sources.
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}ingest-tokens`, JSON.stringify([
@@ -46,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  if (restoreSink) setLogSink(restoreSink);
+  logs.stop();
 });
 
 // ── pushes ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -76,13 +71,6 @@ const pushRemoteWrite = (token: string, request: WriteRequest) =>
   push("/api/v1/write", token, compressSnappyBlock(encodeWriteRequest(request)), {
     "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0",
   });
-
-/** Self-metrics writes carry only ampgate_* series; user pushes never do here. */
-function isSelfMetricsWrite(exchange: StandinExchange): boolean {
-  if (exchange.kind !== "write") return false;
-  const request = decodeWriteRequest(decompressSnappyBlock(exchange.body, 1 << 24));
-  return request.timeseries.every((s) => s.labels.some((l) => l.name === "__name__" && l.value.startsWith("ampgate_")));
-}
 
 // ── reading counters back from the stand-in ──────────────────────────────────────────────────────────────────
 
@@ -118,8 +106,7 @@ describe("a known mix of pushes", () => {
   });
 
   it("AMP refusing a batch (400) is a rejection of all its samples", async () => {
-    stack.standin!.setIntercept((exchange) =>
-      exchange.kind === "write" && !isSelfMetricsWrite(exchange) ? { action: "respond", status: 400, body: "err: out of order sample" } : undefined);
+    stack.standin!.setIntercept((exchange) => (isUserWrite(exchange) ? { action: "respond", status: 400, body: "err: out of order sample" } : undefined));
     const refused = await pushRemoteWrite(PI_TOKEN, remoteWrite("obs_refused", 2, 2));
     stack.standin!.setIntercept(undefined);
     expect(refused.status).toBe(400);
