@@ -107,13 +107,13 @@ export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
         await options.writer.write(snapshot, { deadline: flushDeadline, ...(requestId ? { requestId } : {}) });
         registry.settle(true);
         unsent = false;
-        log.debug("self-metrics flushed", { series: snapshot.timeseries.length });
+        log.debug("self-metrics flushed", { requestId, series: snapshot.timeseries.length });
         return "sent";
       } catch (error) {
         registry.settle(error instanceof AmpWriteError && BATCH_REFUSALS.has(error.kind));
         unsent = true;
         lastAmpFailureAt = now();
-        log.debug("self-metrics flush failed; the totals go with the next one", { error });
+        log.debug("self-metrics flush failed; the totals go with the next one", { requestId, error });
         return "failed";
       }
     },
