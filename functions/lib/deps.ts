@@ -10,6 +10,7 @@
  * | AMPGATE_SSM_ENDPOINT       | local only: the local SSM-compatible endpoint                           |
  * | SECRET_CACHE_TTL_SECONDS   | how long secrets are cached (default 60): rotation takes effect within it |
  * | LOG_LEVEL                  | debug, info (default), warn, error                                      |
+ * | AMPGATE_SELF_METRICS_INTERVAL_SECONDS | least time between self-metrics flushes (default 60; 0; off) — self-metrics.ts |
  */
 import { createAmpHttpClient, type AmpHttpClient } from "@ampgate/core/amp/signed-client";
 import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
