@@ -6,7 +6,8 @@
 import { alarms } from "./alarms";
 import { ampWorkspace } from "./amp";
 import { httpApi } from "./api";
-import { ampgateFunction, lambdaName } from "./lambda";
+import { ampgateFunction } from "./lambda";
+import { lambdaName } from "./names";
 import { pollDeadLetterQueue, pollInvokeSettings, pollSchedule } from "./poller";
 import { secretsPrefix } from "./secrets";
 import { readStageConfig } from "./stage-config";
@@ -36,7 +37,7 @@ export function ampgateStack() {
   pollSchedule(config, poll, deadLetters);
   const { topicArn } = alarms(config, {
     accessLogGroupName: api.nodes.logGroup.name,
-    pollFunctionName: lambdaName("poll"),
+    pollFunctionName: lambdaName($app.stage, "poll"),
     deadLetterQueueName: deadLetters.name,
   });
 
@@ -49,7 +50,7 @@ export function ampgateStack() {
     ampRemoteWriteUrl: amp.remoteWriteUrl,
     ampQueryUrl: amp.queryUrl,
     secretsPrefix: secretsPrefix($app.stage),
-    pollFunctionName: lambdaName("poll"),
+    pollFunctionName: lambdaName($app.stage, "poll"),
     pollDeadLetterQueueUrl: deadLetters.queue.url,
     alarmTopicArn: topicArn,
   };

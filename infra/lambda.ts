@@ -15,15 +15,13 @@
 import { FUNCTION_SETTINGS, type FunctionName } from "../functions/settings";
 import type { AmpWorkspace } from "./amp";
 import { FUNCTION_NEEDS, STATE_PREFIX, stateObjectKey, type StateDocument } from "./function-needs";
+import { lambdaName } from "./names";
 import { functionStatements } from "./permissions";
 import { parameterName, secretsPrefix } from "./secrets";
 import { LOG_RETENTION_DAYS, type StageConfig } from "./stage-config";
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
-
-/** Physical name of an ampgate function: `ampgate-<stage>-<fn>` (what the CLIs and log queries look for). */
-export const lambdaName = (fn: FunctionName): string => `${$app.name}-${$app.stage}-${fn}`;
 
 /** Logical (Pulumi) name: `Ingest`, `Query`, … */
 const logicalName = (fn: FunctionName): string => fn.charAt(0).toUpperCase() + fn.slice(1);
@@ -52,7 +50,7 @@ export function ampgateFunction(fn: FunctionName, context: LambdaContext, extras
   const { config, amp, state } = context;
   const needs = FUNCTION_NEEDS[fn];
   const settings = FUNCTION_SETTINGS[fn];
-  const name = lambdaName(fn);
+  const name = lambdaName($app.stage, fn);
   const partition = aws.getPartitionOutput().partition;
   const region = aws.getRegionOutput().region;
   const account = aws.getCallerIdentityOutput().accountId;

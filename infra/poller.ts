@@ -15,6 +15,7 @@
  * `npm run redrive-poll` (scripts/redrive-poll.ts) replays dead-lettered events once the cause is fixed.
  */
 import type { LambdaExtras } from "./lambda";
+import { pollDeadLetterQueueName } from "./names";
 import type { StageConfig } from "./stage-config";
 
 /** Seconds a failed event may wait for retries before it is dead-lettered (Lambda allows 60–21600). */
@@ -41,7 +42,7 @@ export interface DeadLetterQueue {
 }
 
 export function pollDeadLetterQueue(): DeadLetterQueue {
-  const name = `${$app.name}-${$app.stage}-poll-dlq`;
+  const name = pollDeadLetterQueueName($app.stage);
   const queue = new aws.sqs.Queue("PollDeadLetters", {
     name,
     messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,

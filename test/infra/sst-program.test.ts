@@ -9,6 +9,7 @@ import { SECRET_NAMES } from "@ampgate/core/secrets/secret-source";
 import { FUNCTION_SETTINGS, type FunctionName } from "../../functions/settings";
 import { ROUTES, routeKey } from "../../functions/routes";
 import { localRouteKeys, matchRoute } from "../../local/http-router";
+import { APP_NAME } from "../../infra/names";
 import { Graph, type PolicyStatement } from "./support/graph";
 import { ACCOUNT, REGION, WORKSPACE_ID } from "./support/pulumi-mocks";
 import { evaluateProgram, type EvaluatedProgram } from "./support/sst-program";
@@ -353,7 +354,7 @@ describe("stack outputs", () => {
     });
   });
 
-  it("prod keeps data on removal", () => {
-    expect(program.app).toMatchObject({ name: "ampgate", stage: "prod", removal: "retain", protect: true });
+  it("prod keeps data on removal; the app name is the one the operator CLIs derive names from", () => {
+    expect(program.app).toMatchObject({ name: APP_NAME, stage: "prod", removal: "retain", protect: true });
   });
 });
