@@ -14,11 +14,13 @@ export default $config({
   app(input) {
     const production = input?.stage === "prod";
     return {
+      // infra/names.ts APP_NAME: the operator CLIs derive resource names from it.
       name: "ampgate",
       home: "aws",
-      // prod keeps its data (AMP workspace, state bucket) on `sst remove` and refuses removal while protected.
+      // prod keeps its data (AMP workspace, state bucket) on `sst remove`, and `sst remove` refuses to run on it
+      // unless AMPGATE_ALLOW_REMOVE=1 is set for that one command (docs/deploy.md, "Tearing down").
       removal: production ? "retain" : "remove",
-      protect: production,
+      protect: production && process.env.AMPGATE_ALLOW_REMOVE !== "1",
       providers: { aws: { version: AWS_PROVIDER_VERSION } },
     };
   },

@@ -92,4 +92,17 @@ describe("stage settings reach the resources", () => {
     expect(program.app).toMatchObject({ stage: "dev", removal: "remove", protect: false });
     expect(program.outputs._protect).toBe(false);
   });
+
+  it("prod is protected from `sst remove` unless AMPGATE_ALLOW_REMOVE=1, and keeps its data either way", () => {
+    const saved = process.env.AMPGATE_ALLOW_REMOVE;
+    try {
+      delete process.env.AMPGATE_ALLOW_REMOVE;
+      expect(program.config.app({ stage: "prod" })).toMatchObject({ protect: true, removal: "retain" });
+      process.env.AMPGATE_ALLOW_REMOVE = "1";
+      expect(program.config.app({ stage: "prod" })).toMatchObject({ protect: false, removal: "retain" });
+    } finally {
+      if (saved === undefined) delete process.env.AMPGATE_ALLOW_REMOVE;
+      else process.env.AMPGATE_ALLOW_REMOVE = saved;
+    }
+  });
 });

@@ -32,10 +32,14 @@ function sstVersion(): string {
   return (JSON.parse(readFileSync(join(ROOT, "node_modules", "sst", "package.json"), "utf8")) as { version: string }).version;
 }
 
-/** What the platform was prepared for: a different SST or provider version means preparing again. */
+/**
+ * What the platform was prepared for: a different SST or provider version means preparing again. The provider
+ * version is sst.config.ts's AWS_PROVIDER_VERSION; if that constant ever goes, any change to the file counts.
+ */
 function wantedStamp(): string {
-  const config = readFileSync(join(ROOT, "sst.config.ts"));
-  return `sst ${sstVersion()} config ${createHash("sha256").update(config).digest("hex")}`;
+  const config = readFileSync(join(ROOT, "sst.config.ts"), "utf8");
+  const provider = /AWS_PROVIDER_VERSION = "([^"]+)"/.exec(config)?.[1] ?? createHash("sha256").update(config).digest("hex");
+  return `sst ${sstVersion()} aws ${provider}`;
 }
 
 function isPrepared(): boolean {

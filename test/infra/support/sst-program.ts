@@ -26,8 +26,12 @@ import { createMocks, type RecordedInvoke, type RecordedResource } from "./pulum
 import { ensureSstPlatform, PLATFORM_DIR, ROOT } from "./sst-platform";
 import { startRpcStandIn, type BuildRequest, type BuiltBundle } from "./sst-rpc-standin";
 
+type SstConfig = { app: (input: { stage: string }) => Record<string, any>; run: () => Promise<unknown> };
+
 export interface EvaluatedProgram {
   app: Record<string, unknown>;
+  /** sst.config.ts's default export, for checks of `app()` alone. */
+  config: SstConfig;
   outputs: Record<string, unknown>;
   resources: RecordedResource[];
   invokes: RecordedInvoke[];
@@ -151,7 +155,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
 
     const program = (await import(pathToFileURL(outfile).href)) as {
       run: (program: () => Promise<unknown>) => Promise<Record<string, unknown>>;
-      mod: { app: (input: { stage: string }) => Record<string, any>; run: () => Promise<unknown> };
+      mod: SstConfig;
     };
     const app = appFor(program.mod, options.stage);
     (globalThis as Record<string, unknown>)[APP_GLOBAL] = app;
@@ -160,6 +164,7 @@ export async function evaluateProgram(options: EvaluateOptions): Promise<Evaluat
     await pulumi.runtime.waitForRPCs();
     return {
       app,
+      config: program.mod,
       outputs,
       resources,
       invokes,
