@@ -12,7 +12,7 @@
  * code adds on top of the SDK.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type BuildOptions } from "esbuild";
@@ -55,16 +55,20 @@ function timeImport(bundle: string): number {
   return Number(run.stdout);
 }
 
-async function bundle(entry: string, outfile: string): Promise<number> {
-  const built = await build({ ...SST_LIKE_OPTIONS, entryPoints: [entry], outfile, absWorkingDir: ROOT });
+/** Bundles a function's entry file, or source text resolved from the repository root; returns the bytes. */
+async function bundle(entry: string | { source: string }, outfile: string): Promise<number> {
+  const input = typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, loader: "ts" as const } };
+  const built = await build({ ...SST_LIKE_OPTIONS, ...input, outfile, absWorkingDir: ROOT });
   return Object.values(built.metafile!.outputs)[0]!.bytes;
 }
 
 export async function benchColdStart(options: { quick: boolean }): Promise<BenchResult[]> {
   const dir = join(tmpdir(), "ampgate-bench-cold-start");
   mkdirSync(dir, { recursive: true });
-  const sdkEntry = join(dir, "sdk-only.ts");
-  writeFileSync(sdkEntry, `import "@aws-sdk/client-ssm";\nimport "@aws-sdk/credential-provider-node";\n`);
+  // Exported, or esbuild drops them (the SDK packages declare themselves side-effect free).
+  const sdkEntry = {
+    source: `export { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";\nexport { defaultProvider } from "@aws-sdk/credential-provider-node";\n`,
+  };
   const bundles: Array<{ name: string; file: string; bytes: number }> = [];
   const sdkFile = join(dir, "sdk-only.mjs");
   const sdkBytes = await bundle(sdkEntry, sdkFile);

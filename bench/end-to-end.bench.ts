@@ -59,11 +59,20 @@ async function pushAll(url: string, headers: Record<string, string>, perSender: 
   return { samplesPerSecond: (latenciesMs.length * BATCH) / seconds, latenciesMs, failures };
 }
 
+/**
+ * Samples stored for a phase's hosts, counted from the raw range selector's answer (`count_over_time` would
+ * drop `__name__` and collide series that differ only by name), one sender's hosts per query.
+ */
 async function countSamples(prometheusUrl: string, hostPrefix: string, atMs: number): Promise<number> {
-  const query = `sum(count_over_time({host=~"${hostPrefix}.*"}[2h]))`;
-  const response = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query, time: String(atMs / 1000) })}`);
-  const json = (await response.json()) as { data: { result: Array<{ value: [number, string] }> } };
-  return Number(json.data.result[0]?.value[1] ?? 0);
+  let total = 0;
+  for (let sender = 0; sender < SENDERS; sender++) {
+    const query = `{host=~"${hostPrefix}${sender}-.*"}[2h]`;
+    const response = await fetch(`${prometheusUrl}/api/v1/query?${new URLSearchParams({ query, time: String(atMs / 1000) })}`);
+    const json = (await response.json()) as { data?: { result: Array<{ values: unknown[] }> }; error?: string };
+    if (!json.data) throw new Error(`counting samples with ${query} failed: ${json.error ?? response.status}`);
+    for (const series of json.data.result) total += series.values.length;
+  }
+  return total;
 }
 
 export interface HandlerDurations {

@@ -51,7 +51,7 @@ export function benchQueryTransform(options: { quick: boolean }): BenchResult[] 
       { name: "rows-naive", run: () => naiveRows(series) },
       { name: "parse", run: () => JSON.parse(ampBody) },
     ],
-    { rounds: options.quick ? 3 : 7, runsPerRound: 1, warmup: 1 },
+    { rounds: options.quick ? 3 : 7, roundMs: 100, warmup: 1 },
   );
   const perSecond = (name: string) => points / (median(times[name]!) / 1000);
   const note = `${points.toLocaleString("en-US")} points in ${series.length} series; baseline: objects per point + JSON.stringify`;

@@ -2,7 +2,20 @@
  * Timing on a shared machine (2 cores, other engineers' tests running): every case of a comparison runs in the
  * same process, interleaved round by round, so contention hits baseline and candidate alike; each case's number
  * is the median of its per-round medians, and ratios are taken per round and then their median.
+ *
+ * The clock is this thread's CPU time (`process.threadCpuUsage`, getrusage RUSAGE_THREAD), not wall time: with
+ * the cores shared, wall time of the same work was seen at 2–3× its CPU time, depending on who else ran.
+ * CPU time of the main thread is "on one core" by definition; V8's background GC/compiler threads are not in
+ * it (their cost shows up as main-thread GC pauses when it matters). That clock only advances at scheduler
+ * ticks (increments of 0.02–4 ms were seen), so each case runs often enough per round to take ~`roundMs`, and
+ * the round's time is the total divided by the runs.
  */
+
+/** CPU time of the calling thread, ms. */
+export function threadCpuMs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return (user + system) / 1000;
+}
 
 export interface TimedCase {
   name: string;
@@ -12,8 +25,8 @@ export interface TimedCase {
 export interface InterleaveOptions {
   /** Rounds of all cases, one after the other. */
   rounds: number;
-  /** Timed runs per case per round (the round's median is kept). */
-  runsPerRound: number;
+  /** CPU time each case should take per round; its runs per round are set from its warm-up speed. */
+  roundMs: number;
   /** Untimed runs per case before the first round (JIT, caches). */
   warmup: number;
 }
@@ -31,20 +44,22 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** Milliseconds per run of each case, one median per round. */
+/** CPU milliseconds per run of each case, one number per round. */
 export function interleave(cases: readonly TimedCase[], options: InterleaveOptions): RoundTimes {
-  for (const c of cases) for (let i = 0; i < options.warmup; i++) c.run();
+  const runsPerRound = cases.map((c) => {
+    const start = threadCpuMs();
+    for (let i = 0; i < options.warmup; i++) c.run();
+    const perRun = Math.max(0.01, (threadCpuMs() - start) / options.warmup);
+    return Math.max(1, Math.round(options.roundMs / perRun));
+  });
   const times: RoundTimes = Object.fromEntries(cases.map((c) => [c.name, []]));
   for (let round = 0; round < options.rounds; round++) {
-    for (const c of cases) {
-      const runs: number[] = [];
-      for (let i = 0; i < options.runsPerRound; i++) {
-        const start = performance.now();
-        c.run();
-        runs.push(performance.now() - start);
-      }
-      times[c.name]!.push(median(runs));
-    }
+    cases.forEach((c, index) => {
+      const runs = runsPerRound[index]!;
+      const start = threadCpuMs();
+      for (let i = 0; i < runs; i++) c.run();
+      times[c.name]!.push((threadCpuMs() - start) / runs);
+    });
   }
   return times;
 }

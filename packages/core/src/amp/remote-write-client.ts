@@ -21,6 +21,7 @@ import type { EncodedWriteRequest } from "../remote-write/fast-ingest";
 import { DEFAULT_LIMITS } from "../remote-write/limits";
 import { compressSnappyBlock } from "../remote-write/snappy";
 import { splitWriteRequest } from "../remote-write/split";
+import { SnappySplicer } from "../remote-write/snappy-splice";
 import { splitEncodedEntries } from "../remote-write/split-encoded";
 import type { WriteRequest } from "../remote-write/types";
 import { createAcceptedPartsMemory, partDigest, type AcceptedPartsMemory } from "./accepted-parts";
@@ -121,29 +122,44 @@ export interface AmpWriter {
 }
 
 /**
- * A part waiting to be sent. Encoded when first needed; its model is only needed to cut it after a 413, so an
- * encoded part is decoded only then. `snappy` is the sender's own body when it decodes to exactly these bytes.
+ * A part waiting to be sent: its encoded and compressed bytes, each made when first needed. Its model is only
+ * needed to cut it after a 413, so an encoded part is decoded only then.
  */
 interface PendingPart {
   encoded(): Uint8Array;
+  compressed(): Uint8Array;
   request(): WriteRequest;
-  snappy?: Uint8Array;
 }
 
 function partOfRequest(request: WriteRequest): PendingPart {
   let encoded: Uint8Array | undefined;
-  return { encoded: () => (encoded ??= encodeWriteRequest(request)), request: () => request };
+  const part: PendingPart = {
+    encoded: () => (encoded ??= encodeWriteRequest(request)),
+    compressed: () => compressSnappyBlock(part.encoded()),
+    request: () => request,
+  };
+  return part;
 }
 
-function partOfBytes(encoded: Uint8Array, snappy?: Uint8Array): PendingPart {
-  return { encoded: () => encoded, request: () => decodeWriteRequest(encoded), ...(snappy ? { snappy } : {}) };
+function partOfBytes(encoded: Uint8Array, compress: () => Uint8Array): PendingPart {
+  return { encoded: () => encoded, compressed: compress, request: () => decodeWriteRequest(encoded) };
 }
 
-/** The parts `splitWriteRequest` would make, straight from the encoded entries when none is over the limit. */
+/**
+ * The parts `splitWriteRequest` would make, straight from the encoded entries when none is over the limit.
+ * With the sender's body at hand they are compressed by splicing its compression (snappy-splice.ts); an
+ * unchanged one-part batch is the sender's body itself.
+ */
 function encodedParts(batch: EncodedWriteRequest, maxRequestBytes: number): PendingPart[] {
   const parts = splitEncodedEntries(batch.protobuf, batch.entryEnds, maxRequestBytes);
   if (!parts) return splitWriteRequest(decodeWriteRequest(batch.protobuf), maxRequestBytes).map(partOfRequest);
-  return parts.map((part) => partOfBytes(part, parts.length === 1 ? batch.snappy : undefined));
+  const { snappy } = batch;
+  if (snappy && batch.unchanged && parts.length === 1) return [partOfBytes(parts[0]!, () => snappy)];
+  const splicer = snappy ? SnappySplicer.create(snappy, batch) : undefined;
+  return parts.map((part) => {
+    const start = part.byteOffset - batch.protobuf.byteOffset;
+    return partOfBytes(part, () => splicer?.compress(start, start + part.length) ?? compressSnappyBlock(part));
+  });
 }
 
 /** A part AMP refused as too large, cut in two; `[part]` when a single entry is already too big to cut. */
@@ -238,7 +254,7 @@ export function createAmpWriter(options: AmpWriterOptions): AmpWriter {
         result.partsSkipped += 1;
         continue;
       }
-      const outcome = await sendPart(part.snappy ?? compressSnappyBlock(encoded));
+      const outcome = await sendPart(part.compressed());
       if (outcome.ok) {
         accepted?.remember(digest);
         result.parts += 1;

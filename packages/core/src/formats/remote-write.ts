@@ -52,8 +52,8 @@ export const remoteWriteFormat: PushFormat = {
   encodeStamped(request, context) {
     if (remoteWriteMessage(request) === RW2_MESSAGE) return undefined;
     const batch = fastIngest(decompressedBody(request, context.maxDecodedBytes), context.labels, context.limits);
-    // Nothing changed (the sender already carries the token's labels): its own compressed body can go to AMP.
-    if (batch?.unchanged) batch.snappy = request.body;
+    // The sender's compression is reused for what goes to AMP (remote-write/snappy-splice.ts).
+    if (batch) batch.snappy = request.body;
     return batch;
   },
   decode(request, context): RemoteWriteDecoded {

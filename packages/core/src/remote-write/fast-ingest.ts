@@ -21,6 +21,7 @@
  */
 import { encodedStamps, type EncodedStamp } from "./encoded-stamps";
 import { varint32Size } from "./encoded-size";
+import { GrowableBytes } from "./growable-bytes";
 import { compareBytes, isLabelNameAt, isMetricNameAt, isUtf8At } from "./label-bytes";
 import type { RemoteWriteLimits } from "./limits";
 import { isPlausibleMilliseconds } from "./timestamp-unit";
@@ -37,8 +38,20 @@ export interface EncodedWriteRequest {
   /** True when `protobuf` is the input itself: nothing had to change (the sender already carries the labels). */
   unchanged: boolean;
   /**
-   * Set by the caller holding the body when `unchanged`: the sender's snappy body, which decodes to exactly
-   * `protobuf` and can go to AMP as it came (same decoded bytes; only the compressor differs).
+   * The stretches of `protobuf` copied unchanged from the input, as flat `[inputStart, outputStart, length]`
+   * triples in order; everything between them is new (series headers, the token's labels). What lets
+   * snappy-splice.ts compress `protobuf` by reusing the sender's own compression.
+   */
+  runs: number[];
+  /**
+   * `[outputStart, length, earlierOutputStart]` triples: a token label equal to the same label written one
+   * series earlier (a copy for snappy-splice.ts rather than literal bytes in every series).
+   */
+  repeats: number[];
+  /**
+   * The sender's snappy body (which decodes to the input), set by the caller that holds it: parts are then
+   * compressed by splicing (snappy-splice.ts) instead of running the compressor, and an unchanged one-part
+   * batch goes to AMP as it came. Same decoded bytes either way; only the compressed bytes differ.
    */
   snappy?: Uint8Array;
 }
@@ -82,44 +95,6 @@ interface StampPlan {
   resume: Int32Array;
 }
 
-/** Growable output; `set` of a subarray for long runs, a byte loop for the short ones typical here. */
-class Output {
-  buf: Uint8Array;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.buf = new Uint8Array(capacity);
-  }
-
-  reserve(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
-    grown.set(this.buf.subarray(0, this.pos));
-    this.buf = grown;
-  }
-
-  copy(from: Uint8Array, start: number, end: number): void {
-    const { buf } = this;
-    let pos = this.pos;
-    if (end - start > 64) {
-      buf.set(from.subarray(start, end), pos);
-      pos += end - start;
-    } else {
-      for (let i = start; i < end; i++) buf[pos++] = from[i]!;
-    }
-    this.pos = pos;
-  }
-
-  varint32(value: number): void {
-    const { buf } = this;
-    while (value > 0x7f) {
-      buf[this.pos++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    buf[this.pos++] = value;
-  }
-}
-
 export function fastIngest(
   input: Uint8Array,
   fixedLabels: Readonly<Record<string, string>>,
@@ -135,9 +110,20 @@ export function fastIngest(
   const allowedReserved = limits.allowedReservedLabelNames.map((name) => new TextEncoder().encode(name));
   const plan: StampPlan = { at: new Int32Array(stamps.length), resume: new Int32Array(stamps.length) };
 
-  // Room for the input plus the stamps of ~1 series per 100 bytes; Output grows in the rare other case.
-  const out = new Output(protobuf.length + Math.ceil(protobuf.length / 100) * (stampBytes + 2) + 16);
+  // Room for the input plus the stamps of ~1 series per 100 bytes; it grows in the rare other case.
+  const out = new GrowableBytes(protobuf.length + Math.ceil(protobuf.length / 100) * (stampBytes + 2) + 16);
   const entryEnds: number[] = [];
+  const runs: number[] = [];
+  const repeats: number[] = [];
+  const lastStampAt = new Int32Array(stamps.length).fill(-1);
+  /** Copies input bytes and records them as an unchanged run, merged with the previous one when adjacent. */
+  const copyInput = (start: number, end: number) => {
+    if (end <= start) return;
+    const last = runs.length - 3;
+    if (last >= 0 && runs[last]! + runs[last + 2]! === start && runs[last + 1]! + runs[last + 2]! === out.pos) runs[last + 2]! += end - start;
+    else runs.push(start, out.pos, end - start);
+    out.copy(protobuf, start, end);
+  };
   let samples = 0;
   let unchanged = true;
   const end = protobuf.length;
@@ -167,17 +153,19 @@ export function fastIngest(
     out.varint32(newLength);
     let copied = seriesStart;
     for (let i = 0; i < stamps.length; i++) {
-      out.copy(protobuf, copied, plan.at[i]!);
+      copyInput(copied, plan.at[i]!);
+      if (lastStampAt[i]! >= 0) repeats.push(out.pos, stamps[i]!.entry.length, lastStampAt[i]!);
+      lastStampAt[i] = out.pos;
       out.copy(stamps[i]!.entry, 0, stamps[i]!.entry.length);
       copied = plan.resume[i]!;
     }
-    out.copy(protobuf, copied, seriesEnd);
+    copyInput(copied, seriesEnd);
     entryEnds.push(out.pos);
     pos = seriesEnd;
   }
   return unchanged
-    ? { protobuf: input, entryEnds, series: entryEnds.length, samples, unchanged }
-    : { protobuf: out.buf.subarray(0, out.pos), entryEnds, series: entryEnds.length, samples, unchanged };
+    ? { protobuf: input, entryEnds, series: entryEnds.length, samples, unchanged, runs: end > 0 ? [0, 0, end] : [], repeats: [] }
+    : { protobuf: out.bytes(), entryEnds, series: entryEnds.length, samples, unchanged, runs, repeats };
 }
 
 export const plainBytes = (bytes: Uint8Array): Uint8Array =>
@@ -194,6 +182,8 @@ function checkLabels(
   buf: Uint8Array, start: number, seriesEnd: number, stamps: readonly EncodedStamp[], plan: StampPlan,
   allowedReserved: readonly Uint8Array[], limits: RemoteWriteLimits,
 ): number {
+  const maxNameLength = limits.maxLabelNameLength;
+  const maxValueLength = limits.maxLabelValueLength;
   let pos = start;
   let previousName = -1;
   let previousNameEnd = -1;
@@ -201,32 +191,47 @@ function checkLabels(
   let labelBytes = 0;
   let hasMetricName = false;
   let next = 0; // the next stamp to place
-  while (pos < seriesEnd && buf[pos] === TAG.labels) {
+  // Each length below is one byte in practice (labels shorter than 128 bytes); readLength handles the rest.
+  while (pos + 1 < seriesEnd && buf[pos] === TAG.labels) {
     const labelStart = pos;
-    const length = readLength(buf, pos + 1, seriesEnd);
-    if (length === NOT_CANONICAL) return NOT_CANONICAL;
-    pos += 1 + varint32Size(length);
-    const labelEnd = pos + length;
-    if (labelEnd > seriesEnd || buf[pos] !== TAG.labelName) return NOT_CANONICAL;
-    const nameLength = readLength(buf, pos + 1, labelEnd);
-    if (nameLength <= 0) return NOT_CANONICAL; // absent/empty name: invalid_label_name
-    const name = pos + 1 + varint32Size(nameLength);
+    let length = buf[pos + 1]!;
+    let name = pos + 2;
+    if (length >= 0x80) {
+      length = readLength(buf, pos + 1, seriesEnd);
+      if (length === NOT_CANONICAL) return NOT_CANONICAL;
+      name = pos + 1 + varint32Size(length);
+    }
+    const labelEnd = name + length;
+    if (labelEnd > seriesEnd || length < 4 || buf[name] !== TAG.labelName) return NOT_CANONICAL;
+    let nameLength = buf[name + 1]!;
+    name += 2;
+    if (nameLength >= 0x80) {
+      nameLength = readLength(buf, name - 1, labelEnd);
+      if (nameLength === NOT_CANONICAL) return NOT_CANONICAL;
+      name += varint32Size(nameLength) - 1;
+    }
     const nameEnd = name + nameLength;
-    if (nameEnd >= labelEnd || buf[nameEnd] !== TAG.labelValue) return NOT_CANONICAL;
-    const valueLength = readLength(buf, nameEnd + 1, labelEnd);
-    if (valueLength <= 0) return NOT_CANONICAL; // empty value: the reference path drops the label
-    const value = nameEnd + 1 + varint32Size(valueLength);
-    if (value + valueLength !== labelEnd) return NOT_CANONICAL;
+    // absent/empty name: invalid_label_name; the value tag and a length byte must follow inside the label
+    if (nameLength === 0 || nameEnd + 2 > labelEnd || buf[nameEnd] !== TAG.labelValue) return NOT_CANONICAL;
+    let valueLength = buf[nameEnd + 1]!;
+    let value = nameEnd + 2;
+    if (valueLength >= 0x80) {
+      valueLength = readLength(buf, nameEnd + 1, labelEnd);
+      if (valueLength === NOT_CANONICAL) return NOT_CANONICAL;
+      value = nameEnd + 1 + varint32Size(valueLength);
+    }
+    // empty value: the reference path drops the label
+    if (valueLength === 0 || value + valueLength !== labelEnd) return NOT_CANONICAL;
 
     if (!isLabelNameAt(buf, name, nameEnd)) return NOT_CANONICAL;
     if (previousName >= 0 && compareBytes(buf, previousName, previousNameEnd, buf, name, nameEnd) >= 0) return NOT_CANONICAL;
-    if (nameLength > limits.maxLabelNameLength || valueLength > limits.maxLabelValueLength) return NOT_CANONICAL;
+    if (nameLength > maxNameLength || valueLength > maxValueLength) return NOT_CANONICAL;
     if (!isUtf8At(buf, value, labelEnd)) return NOT_CANONICAL;
     if (buf[name] === UNDERSCORE && buf[name + 1] === UNDERSCORE) {
       if (compareBytes(buf, name, nameEnd, METRIC_NAME, 0, METRIC_NAME.length) === 0) {
         if (!isMetricNameAt(buf, value, labelEnd)) return NOT_CANONICAL;
         hasMetricName = true;
-      } else if (!allowedReserved.some((allowed) => compareBytes(buf, name, nameEnd, allowed, 0, allowed.length) === 0)) {
+      } else if (!isAllowedReserved(buf, name, nameEnd, allowedReserved)) {
         return NOT_CANONICAL;
       }
     }
@@ -259,6 +264,11 @@ function checkLabels(
   labels += stamps.length;
   if (!hasMetricName || labels > limits.maxLabelsPerSeries || labelBytes > limits.maxLabelBytesPerSeries) return NOT_CANONICAL;
   return pos;
+}
+
+function isAllowedReserved(buf: Uint8Array, name: number, nameEnd: number, allowed: readonly Uint8Array[]): boolean {
+  for (const candidate of allowed) if (compareBytes(buf, name, nameEnd, candidate, 0, candidate.length) === 0) return true;
+  return false;
 }
 
 /**

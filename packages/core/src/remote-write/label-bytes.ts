@@ -44,6 +44,10 @@ export const isMetricNameAt = (buf: Uint8Array, start: number, end: number): boo
  * codec's `reader.stringVerify()` — accepts, so no overlong forms, no surrogates, nothing above U+10FFFF.
  */
 export function isUtf8At(buf: Uint8Array, start: number, end: number): boolean {
+  // Label values are almost always ASCII: one branch-free pass settles that case.
+  let any = 0;
+  for (let j = start; j < end; j++) any |= buf[j]!;
+  if (any < 0x80) return true;
   let i = start;
   while (i < end) {
     const b0 = buf[i]!;

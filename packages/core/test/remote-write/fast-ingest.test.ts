@@ -5,7 +5,7 @@
  * what the reference gives — the same parts byte for byte, or the same error. Canonical input must actually take
  * the fast path, so a fast path that always declined would fail here.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RequestError } from "../../src/errors";
@@ -19,6 +19,8 @@ import { stampLabels } from "../../src/remote-write/stamp";
 import type { Label, Sample, TimeSeries, WriteRequest } from "../../src/remote-write/types";
 import { validateWriteRequest } from "../../src/remote-write/validate";
 import { Reader } from "../../src/remote-write/wire";
+import { mutated } from "../../../../test/fuzz/support/mutate";
+import { toWriteRequestObject, validSeriesSet } from "../../../../test/fuzz/support/valid-series";
 import { writeRequest } from "./arbitraries";
 import { T0 } from "./support";
 
@@ -202,6 +204,37 @@ describe("fast ingest path ≡ reference path", () => {
       const { outcome, fast } = combinedPath(protobuf, labels, DEFAULT_LIMITS);
       expect(fast).toBe(true);
       expect(outcome).toEqual(referencePath(protobuf, labels, DEFAULT_LIMITS));
+    }
+  });
+});
+
+describe("fast ingest path ≡ reference path on the fuzz harness's inputs (test/fuzz)", () => {
+  const CORPUS = new URL("../../../../test/fuzz/corpus/remote-write-1.0/", import.meta.url);
+
+  it("its valid series sets and their mutations: the same parts or the same error", () => {
+    const valid = validSeriesSet.map((series) => encodeWriteRequest(toWriteRequestObject(series)));
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(valid, mutated(valid)), (bytes) => {
+        const combined = combinedPath(bytes, { source: "pi" }, DEFAULT_LIMITS);
+        if (combined.fast) fast++;
+        expect(combined.outcome).toEqual(referencePath(bytes, { source: "pi" }, DEFAULT_LIMITS));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(fast).toBeGreaterThan(200);
+  });
+
+  it("every body in its saved corpus", () => {
+    const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((file) => file.endsWith(".bin")) : [];
+    for (const file of files) {
+      let protobuf: Uint8Array;
+      try {
+        protobuf = decompressSnappyBlock(readFileSync(new URL(file, CORPUS)), 32 * 1024 * 1024);
+      } catch {
+        continue; // rejected before either path runs
+      }
+      expect(combinedPath(protobuf, { source: "pi" }, DEFAULT_LIMITS).outcome, file).toEqual(referencePath(protobuf, { source: "pi" }, DEFAULT_LIMITS));
     }
   });
 });
