@@ -15,14 +15,12 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
-import { ROUTES, routeKey } from "../functions/routes";
 import { matchRoute } from "./http-router";
 import { buildHttpEvent, lambdaContext, loadHandler, writeResult } from "./lambda-host";
 import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
 import { startSsmServer, type SsmServer } from "./ssm-server";
 import { localTokens } from "./local-tokens";
 import { startAmpStandin, type AmpStandin } from "./amp-standin/amp-front";
-import { renderStatusPage } from "./status-page";
 
 /** API Gateway HTTP APIs refuse bodies over 10 MB before any Lambda runs. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -119,7 +117,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ssm.put(`${LOCAL_SECRETS_PREFIX}ingest-tokens`, JSON.stringify([
       { name: "local", sha256: hashToken(tokens.ingestToken), labels: { source: "local" } },
     ]));
-    ssm.put(`${LOCAL_SECRETS_PREFIX}read-tokens`, JSON.stringify([{ name: "local", sha256: hashToken(tokens.readToken) }]));
+    // READ_TOKEN_MATCHERS (e.g. `{household="smith"}`) scopes the local read token as a deployed one can be.
+    ssm.put(`${LOCAL_SECRETS_PREFIX}read-tokens`, JSON.stringify([
+      { name: "local", sha256: hashToken(tokens.readToken), ...(env.READ_TOKEN_MATCHERS ? { matchers: env.READ_TOKEN_MATCHERS } : {}) },
+    ]));
     ssm.put(`${LOCAL_SECRETS_PREFIX}webhook-path-secret`, tokens.webhookPathSecret);
 
     // The handlers' configuration, as infra/ sets it on each Lambda.
@@ -138,16 +139,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         response.end(JSON.stringify({ message: "Internal Server Error" }));
       });
     });
-    let url = "";
     const serve = async (request: IncomingMessage, response: ServerResponse) => {
       const path = new URL(request.url ?? "/", "http://localhost").pathname;
       const match = matchRoute(request.method ?? "GET", path);
       if (!match) {
-        if (request.method === "GET" && path === "/") {
-          response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-          response.end(renderStatusPage({ url, ampEndpoint: ampEndpoint!, prometheusUrl: prometheus?.url, routes: ROUTES.map((r) => ({ key: routeKey(r), description: r.description })) }));
-          return;
-        }
         response.writeHead(404, { "content-type": "application/json" });
         response.end(JSON.stringify({ message: "Not Found" }));
         return;
@@ -163,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       writeResult(response, result);
     };
     await new Promise<void>((done) => server.listen(options.port ?? 8787, "127.0.0.1", done));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     cleanup.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
 
     return {

@@ -18,8 +18,7 @@ import type { LabelMatcher } from "../query/promql/label-matcher";
 import { parsePromql } from "../query/promql/parse-promql";
 import { printPromql } from "../query/promql/print-promql";
 import { hashToken } from "./token-hash";
-import { TokenConfigError } from "./ingest-tokens";
-import { parseTokenParameter } from "./token-parameter";
+import { parseTokenParameter, TOKEN_NAME, TOKEN_SHA256, TokenConfigError } from "./token-parameter";
 
 export interface ReadToken {
   name: string;
@@ -29,8 +28,8 @@ export interface ReadToken {
 }
 
 const ReadTokenSchema = v.object({
-  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "name must be 1-63 of A-Z a-z 0-9 . _ -")),
-  sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lower-case hex characters")),
+  name: TOKEN_NAME,
+  sha256: TOKEN_SHA256,
   matchers: v.optional(v.string()),
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenConfigError } from "../../src/auth/ingest-tokens";
+import { TokenConfigError } from "../../src/auth/token-parameter";
 import { localReadTokens, parseReadTokens } from "../../src/auth/read-tokens";
 import { hashToken } from "../../src/auth/token-hash";
 
