@@ -42,14 +42,14 @@ const log = createLogger({ fields: { fn: "poll" } });
 // are counted by the next one.
 const firstTime = createFirstTimeFilter();
 const calls = createCallLedger();
-let deps: PollerDeps | undefined;
-let ampWriter: AmpWriter | undefined;
+/** The poller's dependencies, and its AMP writer (each invocation passes it its request id). */
+let built: { deps: PollerDeps; ampWriter: AmpWriter } | undefined;
 
-function pollerDeps(): PollerDeps {
-  if (deps) return deps;
+function pollerDeps(): { deps: PollerDeps; ampWriter: AmpWriter } {
+  if (built) return built;
   const config = pollConfigFromEnv(process.env);
-  ampWriter = createAmpWriter({ client: ampHttpClient(), log, onSettled: selfMetrics("poll").observeAmpWrite });
-  deps = {
+  const ampWriter = createAmpWriter({ client: ampHttpClient(), log, onSettled: selfMetrics("poll").observeAmpWrite });
+  const deps: PollerDeps = {
     config,
     store: documentStoreFromEnv(process.env),
     writer: ampWriter,
@@ -63,7 +63,8 @@ function pollerDeps(): PollerDeps {
     log,
     firstTime,
   };
-  return deps;
+  built = { deps, ampWriter };
+  return built;
 }
 
 /** The run's scheduled time in epoch ms; the invocation time when the event carries none (a manual test invoke). */
@@ -77,17 +78,16 @@ export function scheduledTimeOf(event: PollEvent | undefined, now: number): numb
 
 export const handler = middy<PollEvent, PollOutcome, Error, Context>().handler(async (event, context) => {
   const now = Date.now();
-  const base = pollerDeps();
+  const { deps: base, ampWriter } = pollerDeps();
   const requestId = context.awsRequestId;
   const invocationLog = log.child({ requestId, executionId: event?.executionId, attempt: event?.attempt });
   const scheduledTime = scheduledTimeOf(event, now);
   const deadline = now + context.getRemainingTimeInMillis() - EXIT_MARGIN_MS;
-  const writer = ampWriter!;
   // The invocation's one request line (docs/logs.md), whatever the outcome; then self-metrics, when due.
   const line = { scheduledTime: new Date(scheduledTime).toISOString() };
   try {
     const outcome = await pollOnce(
-      { ...base, log: invocationLog, writer: { write: (batch, options) => writer.write(batch, { ...options, requestId }) } },
+      { ...base, log: invocationLog, writer: { write: (batch, options) => ampWriter.write(batch, { ...options, requestId }) } },
       { scheduledTime, deadline },
     );
     const { action, written, dropped, pending } = outcome;
@@ -103,6 +103,5 @@ export const handler = middy<PollEvent, PollOutcome, Error, Context>().handler(a
 
 /** Forget built dependencies (tests that change the environment between cases). */
 export function resetPollDependencies(): void {
-  deps = undefined;
-  ampWriter = undefined;
+  built = undefined;
 }
