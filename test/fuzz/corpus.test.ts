@@ -4,6 +4,13 @@
  *
  *   switchbot-response/0a78454e5c25d93d.bin  a device list with a `null` entry crashed every poll run (TypeError in
  *                                            knownDevices); fixed in switchbot/device-list.ts.
+ *   switchbot-response/562f28f55061dfbd.bin  a listed deviceId that is not an id (" ") threw a plain Error from the
+ *                                            client's path guard, which crashed the run; now a SwitchBotError
+ *                                            (invalid_device_id): that device fails, the rest are read.
+ *   remote-write-1.0/823fa6e7903e767f.bin    a label name with a CR made a 400 message span two lines (series-name.ts
+ *                                            escaped only \n); every control character is now escaped.
+ *   json/, otlp-json/102b51b9765a56a3.bin    the body "\n\0": V8's JSON.parse message quotes the input raw, so the
+ *                                            400 was multi-line; RequestError now escapes control characters.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";

@@ -14,13 +14,22 @@ export class RequestError extends Error {
     message: string,
     readonly options: { retryAfterSeconds?: number; headers?: Record<string, string> } = {},
   ) {
-    super(message);
+    super(visibleOnOneLine(message));
   }
 
   /** 429 and 5xx tell a remote-write sender to keep its data and retry. */
   get retryable(): boolean {
     return this.status === 429 || this.status >= 500;
   }
+}
+
+/**
+ * Messages often quote the input (a label name, a line, V8's JSON.parse excerpt): its control characters are shown
+ * escaped, so a message stays one line however hostile the input (found by fuzzing: `"\n\u0000"` as a JSON body).
+ */
+function visibleOnOneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export const badRequest = (reason: string, message: string) => new RequestError(400, reason, message);

@@ -9,9 +9,14 @@ import type { Label } from "./types";
 
 const DEFAULT_MAX_LENGTH = 200;
 
-/** Escapes as the Prometheus text format does, so quotes and newlines stay visible on one line. */
+const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Escapes as the Prometheus text format does (backslash, quote, newline), and every other control character too
+ * (`\r` would otherwise end the line of an error message a sender logs), so the text stays on one visible line.
+ */
 function quote(text: string): string {
-  return `"${text.replace(/[\\"\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`))}"`;
+  return `"${text.replace(/[\\"\u0000-\u001f\u007f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
 export function formatSeries(labels: readonly Label[], maxLength = DEFAULT_MAX_LENGTH): string {

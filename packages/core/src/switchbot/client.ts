@@ -185,7 +185,9 @@ export function createSwitchBotClient(options: SwitchBotClientOptions): SwitchBo
   }
 
   function checkedId(deviceId: string): string {
-    if (!DEVICE_ID.test(deviceId)) throw new Error(`not a SwitchBot device id: ${JSON.stringify(deviceId)}`);
+    if (!DEVICE_ID.test(deviceId)) {
+      throw new SwitchBotError("invalid_device_id", "invalid_device_id", "GET /v1.1/devices/{deviceId}/status", JSON.stringify(deviceId).slice(0, 80));
+    }
     return deviceId;
   }
 

@@ -23,6 +23,7 @@ export type SwitchBotErrorReason =
   | "timeout"
   | "network"
   | "bad_response"
+  | "invalid_device_id"
   | "device_type_error"
   | "device_not_found"
   | "command_not_supported"
@@ -53,6 +54,9 @@ const TRAITS: Record<SwitchBotErrorReason, ReasonTraits> = {
   timeout: { retryable: true, meaning: "no response in time" },
   network: { retryable: true, meaning: "network error" },
   bad_response: { meaning: "response is not a SwitchBot envelope" },
+  // A listed deviceId that cannot go into a URL path: that one device fails, the run goes on (and no request
+  // path is ever built from it — the API host and path stay ours).
+  invalid_device_id: { meaning: "the device list gave an id that is not a SwitchBot device id" },
   device_type_error: { meaning: "device type error" },
   device_not_found: { deviceUnavailable: true, meaning: "device not found" },
   command_not_supported: { meaning: "command not supported" },
