@@ -7,10 +7,10 @@
  *   createAmpWriter({ client, log, onSettled: metrics.observeAmpWrite });
  *   await metrics.flushIfDue({ deadline, requestId });    // http-handler.ts and poll.ts do this after each invocation
  */
-import { createLogger } from "@ampgate/core/log/logger";
+import { createLogger, type Logger } from "@ampgate/core/log/logger";
 import { instanceId } from "@ampgate/core/telemetry/instance-id";
 import { createSelfMetrics, selfMetricsWriter, type SelfMetrics } from "@ampgate/core/telemetry/self-metrics";
-import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
+import { DEFAULT_SELF_METRICS_INTERVAL_SECONDS, selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 import { ampHttpClient } from "./deps";
 
 const instance = instanceId(process.env);
@@ -25,7 +25,7 @@ export function selfMetrics(fn: string): SelfMetrics {
       instance,
       // Built per flush from the current client, so a test that resets the dependencies flushes to its own AMP.
       writer: { write: (request, options) => selfMetricsWriter(ampHttpClient(), log).write(request, options) },
-      intervalMs: selfMetricsIntervalMs(process.env),
+      intervalMs: intervalFromEnv(log),
       now: Date.now,
       log,
     });
@@ -34,7 +34,12 @@ export function selfMetrics(fn: string): SelfMetrics {
   return metrics;
 }
 
-/** Forget every function's self-metrics (tests that start a fresh stack in the same process). */
-export function resetSelfMetrics(): void {
-  byFunction.clear();
+/** A bad setting must not fail the requests it would only observe: say so loudly and use the default. */
+function intervalFromEnv(log: Logger): number | undefined {
+  try {
+    return selfMetricsIntervalMs(process.env);
+  } catch (error) {
+    log.error(`self-metrics setting ignored; flushing every ${DEFAULT_SELF_METRICS_INTERVAL_SECONDS} s`, { error });
+    return DEFAULT_SELF_METRICS_INTERVAL_SECONDS * 1000;
+  }
 }
