@@ -21,7 +21,7 @@ export function ampgateStack() {
 
   const context = { config, amp, state };
   const ingest = ampgateFunction("ingest", context);
-  const query = ampgateFunction("query", context);
+  const query = ampgateFunction("query", context, { environment: config.tariff ? { TARIFF: config.tariff } : {} });
   const webhook = ampgateFunction("webhook", context);
   const poll = ampgateFunction(
     "poll",

@@ -85,6 +85,7 @@ export function ampgateFunction(fn: FunctionName, context: LambdaContext, extras
         }
       : {}),
     // packages/core/src/state/document-store-from-env.ts
+    ...(config.selfMetricsInterval ? { AMPGATE_SELF_METRICS_INTERVAL_SECONDS: config.selfMetricsInterval } : {}),
     ...(needs.stateRead.length > 0 && state ? { SWITCHBOT_STATE_BUCKET: state.bucketName, SWITCHBOT_STATE_PREFIX: STATE_PREFIX } : {}),
     ...extras.environment,
   };

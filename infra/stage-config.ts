@@ -1,4 +1,6 @@
+import { parseTariff } from "@ampgate/core/query/energy/tariff";
 import { pollConfigFromEnv } from "@ampgate/core/switchbot/poll-config";
+import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 
 /**
  * Per-stage settings of the deployed stack, read from environment variables when `sst deploy` evaluates the
@@ -53,6 +55,10 @@ export interface StageConfig {
   };
   /** Subscribed to the alarm topic (AWS sends a confirmation mail first). */
   alarmEmail?: string;
+  /** The query function's TARIFF JSON (packages/core/src/query/energy/tariff.ts); unset = energy priced at 0. */
+  tariff?: string;
+  /** AMPGATE_SELF_METRICS_INTERVAL_SECONDS for every function (core telemetry/self-metrics-config.ts). */
+  selfMetricsInterval?: string;
 }
 
 export class StageConfigError extends Error {
@@ -156,6 +162,21 @@ function corsOrigins(env: Env): string[] {
   });
 }
 
+const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : { [key]: value } as Record<K, string>);
+
+/** `env[name]`, checked with the parser of the code that will read it, so a deploy fails where the function would. */
+function checkedWith(env: Env, name: string, parse: (value: string) => unknown): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  try {
+    parse(value);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new StageConfigError(message.startsWith(name) ? message : `${name}: ${message}`);
+  }
+  return value;
+}
+
 export function readStageConfig(stage: string, env: Env): StageConfig {
   if (!STAGE_NAME.test(stage)) {
     throw new StageConfigError(`stage name must be 1-24 of a-z 0-9 - starting with a letter, got ${JSON.stringify(stage)}`);
@@ -185,5 +206,8 @@ export function readStageConfig(stage: string, env: Env): StageConfig {
       corsOrigins: corsOrigins(env),
     },
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...optional("tariff", checkedWith(env, "AMPGATE_TARIFF", parseTariff)),
+    ...optional("selfMetricsInterval", checkedWith(env, "AMPGATE_SELF_METRICS_INTERVAL_SECONDS",
+      (value) => selfMetricsIntervalMs({ AMPGATE_SELF_METRICS_INTERVAL_SECONDS: value }))),
   };
 }

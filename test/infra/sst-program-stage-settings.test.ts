@@ -14,6 +14,7 @@ const EXISTING_ARN = `arn:aws:aps:${EXISTING.region}:${EXISTING.account}:workspa
 const FUNCTIONS: FunctionName[] = ["ingest", "query", "webhook", "poll"];
 /** A SwitchBot token in the deployer's shell (for `npm start`) must never become Lambda configuration. */
 const SHELL_TOKEN = "shell-switchbot-token-0123456789";
+const TARIFF = JSON.stringify({ currency: "EUR", timezone: "Europe/Berlin", pricePerKwh: 0.32 });
 
 let program: EvaluatedProgram;
 let graph: Graph;
@@ -32,6 +33,8 @@ beforeAll(async () => {
       AMPGATE_LOG_LEVEL: "debug",
       AMPGATE_LOG_RETENTION: "1 week",
       SWITCHBOT_QUOTA_SHARE: "0.5",
+      AMPGATE_TARIFF: TARIFF,
+      AMPGATE_SELF_METRICS_INTERVAL_SECONDS: "30",
       SWITCHBOT_TOKEN: SHELL_TOKEN,
       SWITCHBOT_SECRET: SHELL_TOKEN,
     },
@@ -82,6 +85,12 @@ describe("stage settings reach the resources", () => {
     }
     expect(graph.one("aws:sns/topicSubscription:TopicSubscription").inputs).toMatchObject({ protocol: "email", endpoint: "ops@example.com" });
     expect(variables("poll").SWITCHBOT_QUOTA_SHARE).toBe("0.5");
+  });
+
+  it("the tariff reaches the query function only; the self-metrics interval every function", () => {
+    expect(variables("query").TARIFF).toBe(TARIFF);
+    for (const fn of ["ingest", "webhook", "poll"] as const) expect(variables(fn).TARIFF).toBeUndefined();
+    for (const fn of FUNCTIONS) expect(variables(fn).AMPGATE_SELF_METRICS_INTERVAL_SECONDS).toBe("30");
   });
 
   it("no secret from the deployer's environment reaches any resource", () => {

@@ -39,6 +39,9 @@ describe("readStageConfig", () => {
     [{ AMPGATE_CORS_ORIGINS: "https://grafana.example.com/dashboards" }, /AMPGATE_CORS_ORIGINS/],
     [{ AMPGATE_ALARM_EMAIL: "ops" }, /AMPGATE_ALARM_EMAIL must be an e-mail address/],
     [{ SWITCHBOT_QUOTA_SHARE: "1.5" }, /SWITCHBOT_QUOTA_SHARE="1.5": must be a fraction/],
+    [{ AMPGATE_TARIFF: "{\"currency\":\"EUR\"" }, /AMPGATE_TARIFF: TARIFF is not valid JSON/],
+    [{ AMPGATE_TARIFF: JSON.stringify({ currency: "EUR", timezone: "Mars/Olympus", pricePerKwh: 0.3 }) }, /AMPGATE_TARIFF/],
+    [{ AMPGATE_SELF_METRICS_INTERVAL_SECONDS: "-1" }, /AMPGATE_SELF_METRICS_INTERVAL_SECONDS must be a number of seconds/],
   ])("refuses %o", (env, message) => {
     expect(() => readStageConfig("prod", env)).toThrow(StageConfigError);
     expect(() => readStageConfig("prod", env)).toThrow(message);
