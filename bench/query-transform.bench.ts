@@ -1,11 +1,12 @@
 /**
- * Query transform (issue #8): a Prometheus range-query matrix → the simPod JSON datasource's timeseries items
- * and the JSON API / Infinity "long rows", at ≥ 5,000,000 points/s. The transforms (query/simpod,
- * query/json) write JSON text directly; the baseline is the obvious way — build the response objects per point
- * and `JSON.stringify` them — measured interleaved in the same process. Parsing AMP's body is reported too: it
- * is paid once whichever writer runs.
+ * Query transform (issue #8): a Prometheus range-query matrix → the response body (UTF-8 bytes, as the endpoint
+ * hands it to the handler) of the simPod JSON datasource's timeseries items and of the JSON API / Infinity
+ * "long rows", at ≥ 5,000,000 points/s. The transforms (query/simpod, query/json) write JSON text directly; the
+ * baseline is the obvious way — build the response objects per point and `JSON.stringify` them — measured
+ * interleaved in the same process. Parsing AMP's body is reported too: it is paid once whichever writer runs.
  */
 import { matrixRows } from "@ampgate/core/query/json/long-rows";
+import { jsonTextPayload } from "@ampgate/core/query/query-response";
 import type { MatrixSeries } from "@ampgate/core/query/prometheus-reader";
 import { timeseriesItems } from "@ampgate/core/query/simpod/timeseries-items";
 import { seededRandom } from "./fixtures/seeded-random";
@@ -25,18 +26,20 @@ function matrix(seriesCount: number, points: number): MatrixSeries[] {
   }));
 }
 
-function naiveSimpod(series: readonly MatrixSeries[]): string {
-  return JSON.stringify(series.map((s) => ({
+function naiveSimpod(series: readonly MatrixSeries[]): Uint8Array {
+  return bytes(JSON.stringify(series.map((s) => ({
     target: s.metric.__name__, refId: "A", tags: s.metric,
     datapoints: (s.values ?? []).map(([t, v]) => [Number.isFinite(Number(v)) ? Number(v) : null, Math.round(t * 1000)]),
-  })));
+  }))));
 }
 
-function naiveRows(series: readonly MatrixSeries[]): string {
+const bytes = (text: string): Uint8Array => Buffer.from(text, "utf8");
+
+function naiveRows(series: readonly MatrixSeries[]): Uint8Array {
   const rows = series.flatMap((s) => (s.values ?? []).map(([t, v]) => ({
     time: Math.round(t * 1000), value: Number.isFinite(Number(v)) ? Number(v) : null, series: s.metric.__name__, ...s.metric,
   })));
-  return JSON.stringify({ status: "success", rows, warnings: [] });
+  return bytes(JSON.stringify({ status: "success", rows, warnings: [] }));
 }
 
 export function benchQueryTransform(options: { quick: boolean }): BenchResult[] {
@@ -45,16 +48,17 @@ export function benchQueryTransform(options: { quick: boolean }): BenchResult[] 
   const ampBody = JSON.stringify({ status: "success", data: { resultType: "matrix", result: series } });
   const times = interleave(
     [
-      { name: "simpod", run: () => `[${timeseriesItems(series, "A").join(",")}]` },
+      // As the endpoints assemble their bodies (simpod-endpoints.ts query, json-endpoints.ts range).
+      { name: "simpod", run: () => jsonTextPayload(200, `[${timeseriesItems(series, "A").join(",")}]`) },
       { name: "simpod-naive", run: () => naiveSimpod(series) },
-      { name: "rows", run: () => matrixRows(series, []) },
+      { name: "rows", run: () => jsonTextPayload(200, matrixRows(series, [])) },
       { name: "rows-naive", run: () => naiveRows(series) },
       { name: "parse", run: () => JSON.parse(ampBody) },
     ],
     { rounds: options.quick ? 3 : 7, roundMs: 100, warmup: 1 },
   );
   const perSecond = (name: string) => points / (median(times[name]!) / 1000);
-  const note = `${points.toLocaleString("en-US")} points in ${series.length} series; baseline: objects per point + JSON.stringify`;
+  const note = `${points.toLocaleString("en-US")} points in ${series.length} series, to response bytes; baseline: objects per point + JSON.stringify`;
   return [
     result({
       name: "query transform: matrix → simPod timeseries", unit: "points/s", measured: perSecond("simpod"), baseline: perSecond("simpod-naive"),
