@@ -20,17 +20,19 @@ let directory: DeviceDirectory | undefined;
 let writer: AmpWriter | undefined;
 
 export const handler = httpHandler("webhook", async (request, invocation) => {
-  directory ??= createDeviceDirectory(documentStoreFromEnv(process.env));
   const metrics = selfMetrics("webhook");
+  // The device list and the writer are built on first use, i.e. only once the path secret matched: a probe with a
+  // wrong secret touches nothing else, and a missing state or AMP setting cannot make it answer differently from a
+  // path with no route (test/security/secret-probing.test.ts).
+  const devices: DeviceDirectory = { byId: () => (directory ??= createDeviceDirectory(documentStoreFromEnv(process.env))).byId() };
   // One writer per container; each write names its invocation's request id in the writer's log lines.
-  writer ??= createAmpWriter({ client: ampHttpClient(), log: createLogger({ fields: { fn: "webhook" } }), onSettled: metrics.observeAmpWrite });
-  const ampWriter = writer;
+  const ampWriter = () => (writer ??= createAmpWriter({ client: ampHttpClient(), log: createLogger({ fields: { fn: "webhook" } }), onSettled: metrics.observeAmpWrite }));
   const response = await handleSwitchbotWebhook(
     request,
     {
       pathSecret: () => secrets(["webhook-path-secret"]).get("webhook-path-secret"),
-      devices: directory,
-      writer: { write: (batch, options) => ampWriter.write(batch, { ...options, requestId: invocation.requestId }) },
+      devices,
+      writer: { write: (batch, options) => ampWriter().write(batch, { ...options, requestId: invocation.requestId }) },
       writeErrorToRequestError,
       log: invocation.log,
       firstTime,
