@@ -141,6 +141,20 @@ describe("API Gateway", () => {
     expect(graph.named("ApiAccessLog").inputs.retentionInDays).toBe(14);
   });
 
+  it("access log lines are JSON with a numeric status, and never carry the request path (the webhook secret)", () => {
+    const format = String(graph.one("aws:apigatewayv2/stage:Stage").inputs.accessLogSettings.format);
+    expect(format).not.toContain("$context.path");
+    expect(format).toContain("$context.routeKey");
+    // What API Gateway writes for a webhook delivery that failed with 503:
+    const line = format
+      .replace("$context.status", "503")
+      .replace("$context.responseLatency", "12")
+      .replace("$context.routeKey", "POST /switchbot/webhook/{secret}")
+      .replace(/\$context\.[A-Za-z.]+/g, "x");
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ status: 503, responseLatency: 12, routeKey: "POST /switchbot/webhook/{secret}" });
+  });
+
   it("allows no cross-origin browser reads by default (the chart page is same-origin)", () => {
     const cors = graph.one("aws:apigatewayv2/api:Api").inputs.corsConfiguration ?? {};
     expect(cors.allowOrigins ?? []).toEqual([]);
