@@ -121,6 +121,23 @@ describe("AMP faults between ampgate and the stand-in, counted", () => {
   }, 60_000);
 });
 
+describe("every push format keeps the invariant", () => {
+  const FORMATS = ["influx-v2", "json", "prometheus-text", "otlp-json"] as const;
+  for (const format of FORMATS) {
+    for (const [name, times] of [["503", WRITER_ATTEMPTS], ["reset after store", WRITER_ATTEMPTS]] as const) {
+      it(`${format}: ${name} × ${times}`, async () => {
+        const result = await runFaultCase({ stack, ampProxy, token: INGEST_TOKEN }, name, AMP_FAULTS[name].fault, times, format);
+        figures.push(result.figures);
+        expect(result.account.examples).toEqual([]);
+        expect(result.account).toMatchObject({ acknowledged: 12, found: 12, lost: 0, wrongValue: 0, storedNotAcknowledged: 0 });
+        expect(result.sender.held()).toEqual([]);
+        expect(result.sender.ledger.seen["503"]).toBeGreaterThan(0);
+        expect(result.injected).toBe(times);
+      }, 90_000);
+    }
+  }
+});
+
 describe("the acknowledgement lost between ampgate and the sender", () => {
   it("a reset after ampgate answered 204: the sender resends, the identical samples are stored once", async () => {
     senderProxy.inject({ name: "reset after store", fault: { kind: "reset", when: "after-forward" }, times: 2, method: "POST" });

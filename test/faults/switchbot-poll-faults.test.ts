@@ -199,3 +199,28 @@ describe("AMP faults on the poll's write: the batch is kept and lands with the n
     expect(ones(await upAt(run.at))).toBe(8);
   }, 60_000);
 });
+
+describe("AMP faults on a webhook delivery", () => {
+  const delivery = (temperature: number) => JSON.stringify({
+    eventType: "changeReport",
+    eventVersion: "1",
+    context: { deviceType: "WoMeter", deviceMac: LIVING_METER, temperature, scale: "CELSIUS", humidity: 40, battery: 90, timeOfSample: Date.now() - 2_000 },
+  });
+  const deliver = (body: string) => fetch(`${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const webhookTemperatures = async () => {
+    const stored = await storedSamples(stack.standin!.workspaceUrl, `switchbot_temperature_celsius{source="webhook"}`);
+    return [...stored.values()].flatMap((samples) => [...samples.values()]);
+  };
+
+  it("AMP down: SwitchBot is answered 503 with Retry-After and nothing is stored; once AMP is back a delivery lands", async () => {
+    ampProxy.inject({ name: "503", fault: AMP_FAULTS["503"].fault, method: "POST", pathPrefix: WRITE_PATH });
+    const refused = await deliver(delivery(23.25));
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await webhookTemperatures()).not.toContain(23.25);
+    ampProxy.clearFaults();
+    expect((await deliver(delivery(23.5))).status).toBe(204);
+    expect(await webhookTemperatures()).toContain(23.5);
+    figures.push({ fault: "amp 503 during webhook", injected: ampProxy.exchanges().filter((e) => e.fault === "503").length, runResult: "503, then 204", upStored1: "", upStored0: "" });
+  }, 60_000);
+});

@@ -74,3 +74,59 @@ export function lineProtocolBatch(
     },
   };
 }
+
+export type PushFormatName = "remote-write" | "influx-v2" | "json" | "prometheus-text" | "otlp-json";
+
+export interface PushPoint {
+  labels: Record<string, string>;
+  timestamp: number;
+  value: number;
+}
+
+/**
+ * The same points in any push format, as metric `name` (Influx: measurement `name`, field `value`, so the series is
+ * `<name>_value`; Pushgateway text: grouping key `job/<job label>`, which the series then carries).
+ */
+export function formatBatch(format: PushFormatName, id: string, ingestUrl: string, token: string, name: string, points: readonly PushPoint[]): PushBatch {
+  const bearer = { authorization: `Bearer ${token}` };
+  const sample = (series: string, p: PushPoint) => ({ series, timestamp: p.timestamp, value: p.value });
+  switch (format) {
+    case "remote-write":
+      return remoteWriteBatch(id, ingestUrl, token, points.map((p) => ({ spec: { name, labels: p.labels }, samples: [{ timestamp: p.timestamp, value: p.value }] })));
+    case "influx-v2":
+      return lineProtocolBatch(id, ingestUrl, token, name, "value", points.map((p) => ({ tags: p.labels, timestamp: p.timestamp, value: p.value })));
+    case "json":
+      return {
+        id,
+        samples: points.map((p) => sample(seriesKey({ __name__: name, ...p.labels }), p)),
+        request: {
+          url: `${ingestUrl}/api/v1/push/json`,
+          init: { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify(points.map((p) => ({ metric: name, labels: p.labels, value: p.value, timestamp: p.timestamp }))) },
+        },
+      };
+    case "prometheus-text": {
+      const job = "faults";
+      const lines = points.map((p) => `${name}{${Object.entries(p.labels).map(([k, v]) => `${k}="${v}"`).join(",")}} ${p.value} ${p.timestamp}`);
+      return {
+        id,
+        samples: points.map((p) => sample(seriesKey({ __name__: name, ...p.labels, job }), p)),
+        request: { url: `${ingestUrl}/metrics/job/${job}`, init: { method: "PUT", headers: { ...bearer, "content-type": "text/plain; version=0.0.4" }, body: `# TYPE ${name} gauge\n${lines.join("\n")}\n` } },
+      };
+    }
+    case "otlp-json": {
+      const dataPoints = points.map((p) => ({
+        attributes: Object.entries(p.labels).map(([key, value]) => ({ key, value: { stringValue: value } })),
+        timeUnixNano: String(BigInt(p.timestamp) * 1_000_000n),
+        asDouble: p.value,
+      }));
+      return {
+        id,
+        samples: points.map((p) => sample(seriesKey({ __name__: name, ...p.labels }), p)),
+        request: {
+          url: `${ingestUrl}/v1/metrics`,
+          init: { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ scope: { name: "faults" }, metrics: [{ name, gauge: { dataPoints } }] }] }] }) },
+        },
+      };
+    }
+  }
+}
