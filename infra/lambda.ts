@@ -84,8 +84,9 @@ export function ampgateFunction(fn: FunctionName, context: LambdaContext, extras
           SECRET_CACHE_TTL_SECONDS: String(config.secretCacheTtlSeconds),
         }
       : {}),
-    // packages/core/src/state/document-store-from-env.ts
+    // packages/core/src/telemetry/self-metrics-config.ts
     ...(config.selfMetricsInterval ? { AMPGATE_SELF_METRICS_INTERVAL_SECONDS: config.selfMetricsInterval } : {}),
+    // packages/core/src/state/document-store-from-env.ts
     ...(needs.stateRead.length > 0 && state ? { SWITCHBOT_STATE_BUCKET: state.bucketName, SWITCHBOT_STATE_PREFIX: STATE_PREFIX } : {}),
     ...extras.environment,
   };
