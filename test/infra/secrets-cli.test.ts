@@ -177,7 +177,10 @@ it("runs as `npm run secrets`: the entry point, AMPGATE_SSM_ENDPOINT, and a valu
   // Asynchronous: the SSM endpoint lives in this process and must keep answering while the child runs.
   const run = (args: string[], input = "") =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "secrets.ts"), ...args], { cwd: ROOT, env });
+      // `node --import tsx` rather than the tsx CLI: no stdin relay between us and the script, so EOF arrives.
+      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "secrets.ts"), ...args], { cwd: ROOT, env });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      child.on("exit", () => clearTimeout(timer));
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
