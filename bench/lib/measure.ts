@@ -8,8 +8,14 @@
  * CPU time of the main thread is "on one core" by definition; V8's background GC/compiler threads are not in
  * it (their cost shows up as main-thread GC pauses when it matters). That clock only advances at scheduler
  * ticks (increments of 0.02–4 ms were seen), so each case runs often enough per round to take ~`roundMs`, and
- * the round's time is the total divided by the runs.
+ * the round's time is the total divided by the runs. A full garbage collection runs (untimed) before each case's
+ * block, so no case pays for the garbage another one left (the reflection baseline leaves a lot).
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
 /** CPU time of the calling thread, ms. */
 export function threadCpuMs(): number {
@@ -56,6 +62,7 @@ export function interleave(cases: readonly TimedCase[], options: InterleaveOptio
   for (let round = 0; round < options.rounds; round++) {
     cases.forEach((c, index) => {
       const runs = runsPerRound[index]!;
+      collectGarbage();
       const start = threadCpuMs();
       for (let i = 0; i < runs; i++) c.run();
       times[c.name]!.push((threadCpuMs() - start) / runs);
