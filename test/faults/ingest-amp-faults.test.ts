@@ -10,17 +10,15 @@
  * The faults whose timing is dominated by the writer's 10 s attempt timeout (stalls, slow drips) are in
  * ingest-amp-stalls.slow.test.ts (npm run test:faults).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { runFaultCase, threeBatches, WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { RetryingSender } from "./support/retrying-sender";
 import { accountFor, countStored, storedSamples } from "./support/sample-accounting";
+import { startStackBehindProxy } from "./support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_fault-suite-token-0123456789abcdefghijklmnop";
 /** ampgate's writer tries a part this many times (amp/retry-policy.ts DEFAULT_RETRY_POLICY.maxAttempts). */
@@ -28,23 +26,18 @@ const WRITER_ATTEMPTS = 6;
 
 let stack: LocalStack;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 let senderProxy: FaultProxy;
 const figures: FigureRow[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "ampgate-faults-")),
-    env: { INGEST_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("faults", { env: { INGEST_TOKEN } }));
   senderProxy = await startFaultProxy({ target: stack.url });
 });
 afterAll(async () => {
   reportFigures("faults-ingest", figures);
   await senderProxy?.close();
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
 });
 afterEach(() => {
   ampProxy.clearFaults();

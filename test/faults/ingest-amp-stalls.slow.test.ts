@@ -4,15 +4,13 @@
  * where the pusher must still get an answer — a 503 — before API Gateway's 30 s integration timeout would turn it
  * into a bare 504. Counted like the fast faults (support/fault-case.ts).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import type { FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { runFaultCase, threeBatches, WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
+import { startStackBehindProxy } from "./support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_stall-suite-token-0123456789abcdefghijklmnopq";
 /** API Gateway HTTP APIs give up on an integration after 30 s (and answer 504 without a body). */
@@ -20,20 +18,15 @@ const API_GATEWAY_TIMEOUT_MS = 30_000;
 
 let stack: LocalStack;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 const figures: FigureRow[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "ampgate-stalls-")),
-    env: { INGEST_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("stalls", { env: { INGEST_TOKEN } }));
 });
 afterAll(async () => {
   reportFigures("faults-ingest-slow", figures);
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
 });
 afterEach(() => ampProxy.clearFaults());
 

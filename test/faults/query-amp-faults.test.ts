@@ -4,15 +4,13 @@
  * envelope with a status it parses (422 or 503, reference grafana-json §4.4) naming the cause, never a 500 or a hang,
  * within the query time limit; and the very next query, with AMP healthy again, returns the data (nothing wedged).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import type { FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { remoteWriteBatch } from "./support/push-batches";
 import { reportFigures, type FigureRow } from "./support/report-figures";
+import { startStackBehindProxy } from "./support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_query-faults-ingest-0123456789abcdefghijklmn";
 const READ_TOKEN = "ag_query-faults-read-0123456789abcdefghijklmnop";
@@ -22,23 +20,18 @@ const QUERY_TIMEOUT_SECONDS = 2;
 
 let stack: LocalStack;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 const figures: FigureRow[] = [];
 
 beforeAll(async () => {
   process.env.QUERY_TIMEOUT_SECONDS = String(QUERY_TIMEOUT_SECONDS);
-  stack = await startLocalStack({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "ampgate-query-faults-")),
-    env: { INGEST_TOKEN, READ_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("query-faults", { env: { INGEST_TOKEN, READ_TOKEN } }));
   const batch = remoteWriteBatch("seed", stack.url, INGEST_TOKEN, [{ spec: { name: "query_fault_probe", labels: { room: "hall" } }, samples: [{ timestamp: Date.now() - 5_000, value: 21.5 }] }]);
   expect((await fetch(batch.request.url, batch.request.init)).status).toBe(204);
 });
 afterAll(async () => {
   reportFigures("faults-query", figures);
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
   delete process.env.QUERY_TIMEOUT_SECONDS;
 });
 afterEach(() => ampProxy.clearFaults());

@@ -15,12 +15,13 @@ import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, SWITCHBOT_FAULTS, type SwitchbotFaultName } from "../../local/fault-proxy/faults";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { LIVING_METER } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { storedSamples } from "./support/sample-accounting";
+import { startStackBehindProxy } from "./support/stack-behind-proxy";
 
 const TOKEN = "e5".repeat(48);
 const SECRET = "f6".repeat(16);
@@ -31,6 +32,7 @@ const SWITCHBOT_TIMEOUT_MS = 1_000;
 let sim: SwitchbotSimulator;
 let switchbotProxy: FaultProxy;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 let stack: LocalStack;
 let pollModule: typeof import("../../functions/poll");
 const figures: FigureRow[] = [];
@@ -47,19 +49,14 @@ beforeAll(async () => {
     SWITCHBOT_TIMEOUT_MS: String(SWITCHBOT_TIMEOUT_MS),
     POLL_INTERVAL_SECONDS: "300",
   });
-  stack = await startLocalStack({
-    port: 0,
-    dataDir,
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("switchbot-poll-faults", { dataDir }));
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, TOKEN);
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SECRET);
   pollModule = await import("../../functions/poll");
 });
 afterAll(async () => {
   reportFigures("faults-poll", figures);
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
   await switchbotProxy?.close();
   await sim?.stop();
 });

@@ -15,14 +15,11 @@
  * Size: LOAD_PUSHERS (default 8 remote-write + 4 line protocol), LOAD_SERIES per pusher (40), LOAD_BATCHES per
  * pusher (60, one every 500 ms) — 28,800 samples in about 30 s of pushing by default.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import type { FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS } from "../../local/fault-proxy/faults";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { WRITE_PATH } from "../faults/support/fault-case";
 import { lineProtocolBatch, remoteWriteBatch } from "../faults/support/push-batches";
 import { reportFigures } from "../faults/support/report-figures";
@@ -30,6 +27,7 @@ import { RetryingSender } from "../faults/support/retrying-sender";
 import { accountFor, countStored, storedSamples } from "../faults/support/sample-accounting";
 import { startScrapeTarget, type ScrapeTarget } from "../support/scrape-target";
 import { waitFor } from "../support/wait-for";
+import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_load-test-token-0123456789abcdefghijklmnopqr";
 const envInt = (name: string, fallback: number) => Number.parseInt(process.env[name] ?? "", 10) || fallback;
@@ -43,24 +41,19 @@ const PHASE_MS = 2_500;
 
 let stack: LocalStack;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 let target: ScrapeTarget;
 let agent: PrometheusProcess;
 let scrapeNumber = 0;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "ampgate-load-")),
-    env: { INGEST_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl, seed: 7 })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("load", { env: { INGEST_TOKEN } }, { seed: 7 }));
   target = await startScrapeTarget(() => `# TYPE load_agent_scrape_number gauge\nload_agent_scrape_number ${++scrapeNumber}\n`);
 }, 60_000);
 afterAll(async () => {
   await agent?.stop();
   await target?.close();
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
 });
 
 /** The fault phases, in order; each lasts PHASE_MS, then the schedule repeats until the senders are done. */

@@ -14,13 +14,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeErrorToRequestError } from "@ampgate/core/amp/errors";
-import type { CoreRequest } from "@ampgate/core/http";
 import { createLogger } from "@ampgate/core/log/logger";
 import { createFirstTimeFilter } from "@ampgate/core/switchbot/log-once";
 import { handleSwitchbotWebhook } from "@ampgate/core/switchbot/webhook-receiver";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { ingestRoute, pushRequest, recordingWriter, ROUTE_TOKEN } from "../faults/support/ingest-route";
 import { reportFigures, type FigureRow } from "../faults/support/report-figures";
+import { webhookRequest } from "./support/webhook-request";
 
 const SECRET = "wh-Pq7Rt2Vx5Zb8Dd1Fg4Hj6Km9Np3Qs0Tv";
 const figures: FigureRow[] = [];
@@ -56,19 +56,7 @@ function expectAlike(medians: Record<string, number>): void {
   expect(high / low, JSON.stringify(medians)).toBeLessThan(1.25);
 }
 
-function webhookRequest(secret: string): CoreRequest {
-  return {
-    method: "POST",
-    routeKey: "POST /switchbot/webhook/{secret}",
-    path: `/switchbot/webhook/${secret}`,
-    headers: { "content-type": "application/json" },
-    query: new URLSearchParams(),
-    pathParameters: { secret },
-    body: new TextEncoder().encode('{"eventType":"changeReport","eventVersion":"1","context":{"deviceMac":"C271111EC0AB"}}'),
-    requestId: "probe",
-    sourceIp: "203.0.113.9",
-  };
-}
+const PROBE_BODY = '{"eventType":"changeReport","eventVersion":"1","context":{"deviceMac":"C271111EC0AB"}}';
 
 const webhookDeps = {
   pathSecret: async () => SECRET,
@@ -81,12 +69,12 @@ const webhookDeps = {
 
 describe("the webhook path secret cannot be probed", () => {
   it("every wrong secret gets byte-for-byte the same 404 as a path with no route", async () => {
-    const answers = await Promise.all(Object.values(guesses(SECRET)).map((guess) => handleSwitchbotWebhook(webhookRequest(guess), webhookDeps, { deadline: Date.now() + 5_000 })));
+    const answers = await Promise.all(Object.values(guesses(SECRET)).map((guess) => handleSwitchbotWebhook(webhookRequest(guess, PROBE_BODY), webhookDeps, { deadline: Date.now() + 5_000 })));
     for (const answer of answers) expect(answer).toEqual({ status: 404, headers: { "content-type": "application/json" }, body: '{"message":"Not Found"}' });
   });
 
   it("and in the same time, whatever the guess shares with the secret", async () => {
-    const classes = Object.fromEntries(Object.entries(guesses(SECRET)).map(([name, guess]) => [name, () => handleSwitchbotWebhook(webhookRequest(guess), webhookDeps, { deadline: Date.now() + 5_000 })]));
+    const classes = Object.fromEntries(Object.entries(guesses(SECRET)).map(([name, guess]) => [name, () => handleSwitchbotWebhook(webhookRequest(guess, PROBE_BODY), webhookDeps, { deadline: Date.now() + 5_000 })]));
     const medians = await medianMicros(classes, 3_000);
     figures.push({ secret: "webhook path secret", ...Object.fromEntries(Object.entries(medians).map(([k, v]) => [`${k} (µs)`, Math.round(v * 100) / 100])) });
     expectAlike(medians);

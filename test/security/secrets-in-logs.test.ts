@@ -20,13 +20,14 @@ import { createLogger } from "@ampgate/core/log/logger";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS } from "../../local/fault-proxy/faults";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { LIVING_METER } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { WRITE_PATH } from "../faults/support/fault-case";
 import { lineProtocolBatch, remoteWriteBatch } from "../faults/support/push-batches";
 import { reportFigures } from "../faults/support/report-figures";
 import { captureOutput, scanForSecrets, type OutputCapture } from "./support/secret-scan";
+import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_secret-scan-ingest-Zq8wLm3Rt6Yv9Bn2Kd5Hf7Jc0Xa";
 const READ_TOKEN = "ag_secret-scan-read-Pn4Qs7Uw1Ey3Gi6Lo9Ra2Tc5Vb8";
@@ -38,6 +39,7 @@ const NEAR_MISS = `${INGEST_TOKEN.slice(0, -1)}X`;
 let sim: SwitchbotSimulator;
 let switchbotProxy: FaultProxy;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 let stack: LocalStack;
 let capture: OutputCapture;
 
@@ -46,12 +48,7 @@ beforeAll(async () => {
   switchbotProxy = await startFaultProxy({ target: sim.url });
   const dataDir = mkdtempSync(join(tmpdir(), "ampgate-secret-scan-"));
   Object.assign(process.env, { SWITCHBOT_STATE_DIR: join(dataDir, "state"), SWITCHBOT_API_URL: switchbotProxy.url, POLL_INTERVAL_SECONDS: "300", LOG_LEVEL: "debug" });
-  stack = await startLocalStack({
-    port: 0,
-    dataDir,
-    env: { INGEST_TOKEN, READ_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("secrets-in-logs", { dataDir, env: { INGEST_TOKEN, READ_TOKEN } }));
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, SWITCHBOT_TOKEN);
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SWITCHBOT_SECRET);
   capture = captureOutput();
@@ -59,8 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   capture?.stop();
   delete process.env.LOG_LEVEL;
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
   await switchbotProxy?.close();
   await sim?.stop();
 });

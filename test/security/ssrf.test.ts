@@ -6,20 +6,18 @@
  * proxy in front of the stand-in records every upstream request: each must be an AMP API path of the configured
  * workspace, for the configured host, with no control characters in any header.
  */
-import { mkdtempSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAmpHttpClient } from "@ampgate/core/amp/signed-client";
 import { AmpEndpointError, checkApiPath, parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
 import { createSwitchBotClient } from "@ampgate/core/switchbot/client";
 import { SwitchBotError } from "@ampgate/core/switchbot/errors";
-import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import type { LocalStack } from "../../local/stack";
 import { reportFigures } from "../faults/support/report-figures";
+import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
 
 const INGEST_TOKEN = "ag_ssrf-ingest-token-0123456789abcdefghijklmnopq";
 const READ_TOKEN = "ag_ssrf-read-token-0123456789abcdefghijklmnopqrs";
@@ -28,6 +26,7 @@ const AMP_API = /^\/workspaces\/ws-local\/api\/v1\/(query|query_range|series|lab
 
 let stack: LocalStack;
 let ampProxy: FaultProxy;
+let stopStack: (() => Promise<void>) | undefined;
 let canary: Server;
 let canaryHits: string[] = [];
 let canaryAddress = "";
@@ -39,16 +38,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => canary.listen(0, "127.0.0.1", resolve));
   canaryAddress = `127.0.0.1:${(canary.address() as AddressInfo).port}`;
-  stack = await startLocalStack({
-    port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "ampgate-ssrf-")),
-    env: { INGEST_TOKEN, READ_TOKEN },
-    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ target: standinUrl })).url,
-  });
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("ssrf", { env: { INGEST_TOKEN, READ_TOKEN } }));
 });
 afterAll(async () => {
-  await stack?.stop();
-  await ampProxy?.close();
+  await stopStack?.();
   await new Promise((resolve) => { canary.closeAllConnections(); canary.close(resolve); });
 });
 

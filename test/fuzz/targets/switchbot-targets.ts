@@ -5,7 +5,6 @@
  */
 import fc from "fast-check";
 import { writeErrorToRequestError } from "@ampgate/core/amp/errors";
-import type { CoreRequest } from "@ampgate/core/http";
 import { createLogger } from "@ampgate/core/log/logger";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { createSwitchBotClient } from "@ampgate/core/switchbot/client";
@@ -15,6 +14,7 @@ import { DEVICE_KINDS } from "@ampgate/core/switchbot/device-table";
 import { SwitchBotError } from "@ampgate/core/switchbot/errors";
 import { createFirstTimeFilter } from "@ampgate/core/switchbot/log-once";
 import { handleSwitchbotWebhook } from "@ampgate/core/switchbot/webhook-receiver";
+import { webhookRequest } from "../../security/support/webhook-request";
 import { grammarText, mutated, utf8 } from "../support/mutate";
 import { FuzzViolation, outcomeOf, type FuzzOutcome } from "../support/outcome";
 import type { FuzzTarget } from "./fuzz-target";
@@ -129,20 +129,6 @@ const webhookDeps = {
   firstTime: createFirstTimeFilter(),
 };
 
-function webhookRequest(body: Uint8Array): CoreRequest {
-  return {
-    method: "POST",
-    routeKey: "POST /switchbot/webhook/{secret}",
-    path: `/switchbot/webhook/${WEBHOOK_SECRET}`,
-    headers: { "content-type": "application/json" },
-    query: new URLSearchParams(),
-    pathParameters: { secret: WEBHOOK_SECRET },
-    body,
-    requestId: "fuzz",
-    sourceIp: "203.0.113.9",
-  };
-}
-
 const meterContext = fc.record({
   deviceType: fc.constantFrom("WoMeter", "WoMeterPlus", "WoHand"),
   deviceMac: fc.constantFrom(METER, METER.toLowerCase()),
@@ -177,7 +163,7 @@ const webhookBody: FuzzTarget = {
   ),
   async run(input) {
     written.length = 0;
-    const response = await handleSwitchbotWebhook(webhookRequest(input), webhookDeps, { deadline: Date.now() + 5_000 });
+    const response = await handleSwitchbotWebhook(webhookRequest(WEBHOOK_SECRET, input), webhookDeps, { deadline: Date.now() + 5_000 });
     return outcomeOf(response, [...written]);
   },
   large: [

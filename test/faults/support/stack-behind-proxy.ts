@@ -1,0 +1,40 @@
+/**
+ * The local stack with the fault proxy between its handlers and the AMP stand-in — the setup of every suite that
+ * injects AMP faults or watches what reaches AMP.
+ *
+ *   const { stack, ampProxy } = await startStackBehindProxy("faults", { env: { INGEST_TOKEN } });
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from "../../../local/fault-proxy/fault-proxy";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../local/stack";
+
+export interface StackBehindProxy {
+  stack: LocalStack;
+  ampProxy: FaultProxy;
+  /** Stops the stack, then the proxy. */
+  stop(): Promise<void>;
+}
+
+export async function startStackBehindProxy(
+  name: string,
+  options: Omit<LocalStackOptions, "port" | "ampFront"> = {},
+  proxy: Omit<FaultProxyOptions, "target"> = {},
+): Promise<StackBehindProxy> {
+  let ampProxy: FaultProxy | undefined;
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), `ampgate-${name}-`)),
+    ...options,
+    ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ ...proxy, target: standinUrl })).url,
+  });
+  return {
+    stack,
+    ampProxy: ampProxy!,
+    async stop() {
+      await stack.stop();
+      await ampProxy?.close();
+    },
+  };
+}
