@@ -9,7 +9,8 @@
  *
  * The machine is shared: every target is a ratio against a baseline measured in the same process, with
  * interleaved rounds and medians (bench/lib/measure.ts). Numbers, profiles and what they mean:
- * docs/performance.md.
+ * docs/performance.md. A complete run writes bench/results.json (committed, to compare against); quick or
+ * partial runs write bench/results.local.json (ignored by git).
  */
 import { cpus } from "node:os";
 import { benchColdStart } from "./cold-start.bench";
@@ -56,7 +57,9 @@ if (selected("cost")) {
 }
 
 process.stdout.write(`\n${formatTable(results)}\n\n`);
-const path = new URL("./results.json", import.meta.url);
+// Only a complete run replaces the committed reference numbers; quick and partial runs go to a local file.
+const complete = !quick && !only && e2eSamples >= 1_000_000;
+const path = new URL(complete ? "./results.json" : "./results.local.json", import.meta.url);
 writeResults(path.pathname, results, {
   date: new Date().toISOString(),
   node: process.version,
