@@ -15,6 +15,7 @@ import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-
 import { AMP_FAULTS, type AmpFaultName } from "../../local/fault-proxy/faults";
 import type { LocalStack } from "../../local/stack";
 import { runFaultCase, threeBatches, WRITE_PATH } from "./support/fault-case";
+import { formatBatch } from "./support/push-batches";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { RetryingSender } from "./support/retrying-sender";
 import { accountFor, countStored, storedSamples } from "./support/sample-accounting";
@@ -111,6 +112,28 @@ describe("AMP faults between ampgate and the stand-in, counted", () => {
     const text = await refused.text();
     expect(text).toMatch(/out of order sample/);
     expect(text).not.toMatch(/user=\d+_/); // AMP's tenant prefix names our AWS account
+  }, 60_000);
+});
+
+describe("an ambiguous failure on a batch with several samples per series", () => {
+  it("the retry is refused as out of order, yet nothing is lost: the batch was stored by the first attempt", async () => {
+    // AMP stored the part, the answer was lost, ampgate's retry resends it. The stand-in's Prometheus has no
+    // out-of-order window, so the resent older sample of each series is `out of order` (400) and the sender is told
+    // to drop a batch that is in fact stored. AMP's 60 s window accepts such a resend when the batch spans < 60 s.
+    const start = Date.now() - 5 * 60_000;
+    const batch = formatBatch("remote-write", "multi", stack.url, INGEST_TOKEN, "fault_probe",
+      [0, 1].flatMap((s) => [0, 1].map((i) => ({ labels: { case: "ambiguous_multi", series: `s${s}` }, timestamp: start + i * 30_000, value: s * 10 + i }))));
+    ampProxy.inject({ name: "503 after store", fault: AMP_FAULTS["503 after store"].fault, times: 1, pathPrefix: WRITE_PATH });
+    const sender = new RetryingSender();
+    sender.enqueue(batch);
+    await sender.drain(Date.now() + 30_000);
+    const stored = await storedSamples(stack.standin!.workspaceUrl, 'fault_probe{case="ambiguous_multi"}');
+    const account = accountFor(batch.samples, stored);
+    figures.push({ fault: "503 after store, 2 samples/series", injected: 1, pusherSaw: Object.entries(sender.ledger.seen).map(([k, n]) => `${k}×${n}`).join(" "), acknowledged: sender.ledger.acknowledged.length * 4, stored: countStored(stored), lost: 0, refused: sender.ledger.refused.length });
+    expect(account).toMatchObject({ found: 4, lost: 0, wrongValue: 0 });
+    expect(sender.held()).toEqual([]);
+    // Either outcome keeps the promise; the suite records which one the stand-in gives.
+    if (sender.ledger.refused.length) expect(sender.ledger.refused[0]!.message).toMatch(/out of order/);
   }, 60_000);
 });
 
