@@ -35,11 +35,11 @@ const progress = (what: string) => process.stderr.write(`bench: ${what}…\n`);
 
 if (selected("ingest")) {
   progress("ingest core (10,000 and 1,000 series)");
-  results.push(...benchIngestCore({ quick }));
+  results.push(...(await benchIngestCore({ quick })));
 }
 if (selected("query")) {
   progress("query transforms");
-  results.push(...benchQueryTransform({ quick }));
+  results.push(...(await benchQueryTransform({ quick })));
 }
 if (selected("cold-start")) {
   progress("cold start (esbuild bundles, fresh processes)");
