@@ -104,8 +104,8 @@ interface ClientAnswer {
   message(error: AmpWriteError): string;
 }
 
-/** AMP's own prefix `user=<account>_<workspace>: ` is noise to a sender and names our AWS account. */
-const withoutTenant = (message: string | undefined) => (message ?? "").replace(/^user=[^:\s]+:\s*/, "");
+/** AMP's own prefix `user=<account>_<workspace>: ` is noise to a client and names our AWS account. */
+export const withoutAmpTenant = (message: string | undefined) => (message ?? "").replace(/^user=[^:\s]+:\s*/, "");
 
 const STORED_NOTHING = "nothing from this request was acknowledged; keep the data and retry";
 
@@ -117,9 +117,9 @@ const STORED_NOTHING = "nothing from this request was acknowledged; keep the dat
  * kept out of the client's answer.
  */
 const CLIENT_ANSWERS: Readonly<Record<AmpWriteErrorKind, ClientAnswer>> = {
-  rejected: { status: 400, reason: "amp_rejected", message: (e) => `AMP rejected the batch (HTTP ${e.details.status ?? 400}): ${withoutTenant(e.details.ampMessage) || "no reason given"}` },
+  rejected: { status: 400, reason: "amp_rejected", message: (e) => `AMP rejected the batch (HTTP ${e.details.status ?? 400}): ${withoutAmpTenant(e.details.ampMessage) || "no reason given"}` },
   too_large: { status: 413, reason: "amp_request_too_large", message: () => "AMP refused the batch as too large (HTTP 413) even after splitting it to single series; send fewer samples per series per request" },
-  throttled: { status: 429, reason: "amp_throttled", retryAfterSeconds: 5, message: (e) => `AMP is throttling writes (HTTP 429: ${withoutTenant(e.details.ampMessage) || "rate exceeded"}); ${STORED_NOTHING}` },
+  throttled: { status: 429, reason: "amp_throttled", retryAfterSeconds: 5, message: (e) => `AMP is throttling writes (HTTP 429: ${withoutAmpTenant(e.details.ampMessage) || "rate exceeded"}); ${STORED_NOTHING}` },
   server: { status: 503, reason: "amp_unavailable", retryAfterSeconds: 5, message: (e) => `AMP failed (HTTP ${e.details.status ?? 500}); ${STORED_NOTHING}` },
   network: { status: 503, reason: "amp_unreachable", retryAfterSeconds: 5, message: () => `AMP could not be reached; ${STORED_NOTHING}` },
   timeout: { status: 503, reason: "amp_timeout", retryAfterSeconds: 5, message: () => `AMP did not answer in time; ${STORED_NOTHING}` },

@@ -10,10 +10,11 @@
  *   (AWS-style 403/429/5xx, transport failures) becomes a 503/422 envelope naming the cause.
  */
 import { gunzipSync } from "node:zlib";
+import { withoutAmpTenant } from "../amp/errors";
 import type { AmpRequest, AmpResponse } from "../amp/signed-client";
 import { RequestError } from "../errors";
 import type { Logger } from "../log/logger";
-import { executionError, queryTimeout, upstreamUnavailable } from "./prometheus-errors";
+import { badData, executionError, queryTimeout, upstreamUnavailable } from "./prometheus-errors";
 import { describeDuration, parseDurationParam } from "./prometheus-time";
 import { upstreamTimeoutMs, type QueryLimits } from "./query-limits";
 
@@ -90,7 +91,10 @@ export async function callUpstream(context: UpstreamContext, call: UpstreamCall)
   const { json, gzipped } = decodeBody(response, context.limits);
 
   if (response.status >= 200 && response.status < 300) return { status: 200, json, gzipped, elapsedMs };
-  if (PASS_THROUGH.has(response.status) && isPrometheusEnvelope(json)) return { status: response.status, json, gzipped, elapsedMs };
+  if (PASS_THROUGH.has(response.status)) {
+    const envelope = prometheusErrorEnvelope(json);
+    if (envelope) return { status: response.status, json: envelope, elapsedMs };
+  }
   throw upstreamError(response.status, json, response.headers, context);
 }
 
@@ -113,12 +117,18 @@ function decodeBody(response: AmpResponse, limits: QueryLimits): { json: Uint8Ar
 export const tooLarge = (limit: number) =>
   new RequestError(422, "too_large", `the result is larger than ${Math.round(limit / 1024 / 1024)} MiB, this API's limit; select fewer series or use a larger step`);
 
-function isPrometheusEnvelope(json: Uint8Array): boolean {
+/**
+ * AMP's Prometheus error envelope, passed on to Grafana — with AMP's `user=<account>_<workspace>:` prefix taken
+ * out of `error`, which would otherwise show our AWS account id to every dashboard user.
+ */
+function prometheusErrorEnvelope(json: Uint8Array): Uint8Array | undefined {
   try {
-    const value = JSON.parse(Buffer.from(json).toString("utf8")) as { status?: unknown; errorType?: unknown };
-    return value.status === "error" && typeof value.errorType === "string";
+    const value = JSON.parse(Buffer.from(json).toString("utf8")) as { status?: unknown; errorType?: unknown; error?: unknown };
+    if (value.status !== "error" || typeof value.errorType !== "string") return undefined;
+    if (typeof value.error !== "string" || withoutAmpTenant(value.error) === value.error) return json;
+    return new TextEncoder().encode(JSON.stringify({ ...value, error: withoutAmpTenant(value.error) }));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -128,11 +138,11 @@ function upstreamMessage(json: Uint8Array): string {
   try {
     const value = JSON.parse(Buffer.from(json).toString("utf8")) as { error?: unknown; message?: unknown; Message?: unknown };
     const message = value.error ?? value.message ?? value.Message;
-    if (typeof message === "string") return oneLine(message);
+    if (typeof message === "string") return oneLine(withoutAmpTenant(message));
   } catch {
     // not JSON
   }
-  return oneLine(text);
+  return oneLine(withoutAmpTenant(text));
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 300);
@@ -144,11 +154,13 @@ function upstreamError(status: number, json: Uint8Array, headers: Record<string,
     const retryAfter = Number(headers["retry-after"]);
     return upstreamUnavailable(`AMP is throttling queries (429: ${message}); retry shortly`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 2);
   }
+  // AMP's text for these names our role ARN and account: it is in the log line above, not in the answer.
   if (status === 401 || status === 403) {
-    return upstreamUnavailable(`AMP refused the query function's AWS credentials (${status}: ${message}); check its IAM role allows aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata on the workspace`);
+    return upstreamUnavailable(`AMP refused the query function's AWS credentials (${status}); the operator should check its IAM role allows aps:QueryMetrics, aps:GetSeries, aps:GetLabels and aps:GetMetricMetadata on the workspace (details in the function's log)`);
   }
-  if (status === 404) return upstreamUnavailable(`AMP answered 404 (${message}); check AMP_ENDPOINT names an existing workspace`);
-  if (status === 413) return tooLarge(context.limits.maxResponseBytes);
+  if (status === 404) return upstreamUnavailable("AMP answered 404; the operator should check AMP_ENDPOINT names an existing workspace (details in the function's log)");
+  // AMP's 413 is about our request (a query or match[] list over its 1 MB request limit), not the result.
+  if (status === 413) return badData("the query request is larger than AMP accepts (1 MB); shorten the query or send fewer match[] selectors");
   if (status >= 400 && status < 500) return executionError(`AMP rejected the query (${status}): ${message}`);
   return upstreamUnavailable(`AMP failed to answer (${status}: ${message}); retry shortly`, 2);
 }
