@@ -45,7 +45,7 @@ async function grafanaQuery() {
   return { status: response.status, text, retryAfter: response.headers.get("retry-after"), contentType: response.headers.get("content-type"), ms: Date.now() - started };
 }
 
-const CASES: Array<[AmpFaultName, 422 | 503]> = [
+const CASES: Array<[AmpFaultName, 400 | 422 | 503]> = [
   ["500", 503],
   ["502", 503],
   ["503", 503],

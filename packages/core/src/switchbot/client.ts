@@ -99,6 +99,30 @@ export interface SwitchBotClient {
 /** SwitchBot device ids: 12 hex digits (a MAC), or IR remote ids like `02-202008110034-13`. */
 const DEVICE_ID = /^[0-9A-Za-z-]{1,64}$/;
 
+/**
+ * The largest SwitchBot answer read. A device list of a few hundred devices is ~100 KB; anything far larger is not
+ * SwitchBot's API, and reading it whole (then JSON.parse) could exhaust the poll function's memory.
+ */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+async function readBoundedText(response: Response, maxBytes: number, operation: string): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new SwitchBotError("bad_response", "response_too_large", operation, `response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 interface Request {
   method: "GET" | "POST";
   path: string;
@@ -132,8 +156,9 @@ export function createSwitchBotClient(options: SwitchBotClientOptions): SwitchBo
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         signal: AbortSignal.timeout(budget),
       });
-      text = await response.text();
+      text = await readBoundedText(response, MAX_RESPONSE_BYTES, operation);
     } catch (error) {
+      if (error instanceof SwitchBotError) throw error;
       const name = (error as Error)?.name;
       if (name === "TimeoutError" || name === "AbortError") {
         throw new SwitchBotError("timeout", "timeout", operation, `no response within ${budget} ms`);
