@@ -105,6 +105,46 @@ const canonicalSeries: fc.Arbitrary<TimeSeries> = fc
 
 const canonicalRequest: fc.Arbitrary<WriteRequest> = fc.record({ timeseries: fc.array(canonicalSeries, { maxLength: 6 }), metadata: fc.constant([]) });
 
+/**
+ * Batches like real senders': every series repeats the previous one's label names (what fast-ingest.ts interns
+ * by position), with now and then an edit that must not be trusted from the previous series — a name swapped
+ * for a reserved, invalid, duplicate or out-of-order one, a label dropped or added — and the odd empty value or
+ * invalid metric name.
+ */
+const oddName = fc.constantFrom("__replica__", "__name__", "a-b", "", "zz", "aa", "1x", "cpu", "job");
+const repeatedNamesRequest: fc.Arbitrary<WriteRequest> = fc
+  .record({
+    names: fc.uniqueArray(labelName, { minLength: 1, maxLength: 6 }).map((names) => names.sort()),
+    rows: fc.array(fc.record({
+      metric: fc.oneof({ weight: 99, arbitrary: metricName }, { weight: 1, arbitrary: fc.constant("1bad") }),
+      values: fc.array(fc.oneof({ weight: 199, arbitrary: labelValue }, { weight: 1, arbitrary: fc.constant("") }), { minLength: 8, maxLength: 8 }),
+      edit: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom("replace", "drop", "add"), fc.nat(), oddName) },
+      ),
+      samples,
+    }), { minLength: 1, maxLength: 12 }),
+  })
+  .map(({ names, rows }) => ({
+    timeseries: rows.map(({ metric, values, edit, samples: rowSamples }) => {
+      const rowNames = [...names];
+      if (edit) {
+        const [kind, at, odd] = edit;
+        const i = at % rowNames.length;
+        if (kind === "replace") rowNames[i] = odd;
+        else if (kind === "drop") rowNames.splice(i, 1);
+        else rowNames.splice(i, 0, odd);
+      }
+      return {
+        labels: [{ name: "__name__", value: metric }, ...rowNames.map((name, i): Label => ({ name, value: values[i % values.length]! }))],
+        samples: rowSamples,
+        exemplars: [],
+        histograms: [],
+      };
+    }),
+    metadata: [],
+  }));
+
 /** Token labels: names that often collide with the senders' (replacement) and sort anywhere among them. */
 const tokenLabels = fc.dictionary(labelName, labelValue, { maxKeys: 3 });
 
@@ -146,6 +186,23 @@ describe("fast ingest path ≡ reference path", () => {
       { numRuns: 1500 },
     );
     expect(fastTaken).toBeGreaterThan(100);
+  });
+
+  it("series repeating the previous series' names, with edits that must be caught: the same parts or the same error", () => {
+    let fast = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(repeatedNamesRequest, tokenLabels, fc.oneof({ weight: 3, arbitrary: fc.constant(DEFAULT_LIMITS) }, { weight: 1, arbitrary: limitsVariants }), (request, labels, limits) => {
+        const protobuf = encodeWriteRequest(request);
+        const combined = combinedPath(protobuf, labels, limits);
+        if (combined.fast) fast++;
+        else declined++;
+        expect(combined.outcome).toEqual(referencePath(protobuf, labels, limits));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(fast).toBeGreaterThan(300);
+    expect(declined).toBeGreaterThan(200);
   });
 
   it("fuzzed bytes (set, insert, cut) of canonical bodies: never accepted differently", () => {
