@@ -21,11 +21,6 @@ import { decompressSnappyBlock } from "../remote-write/snappy";
 import { decodeRemoteWriteV2 } from "./remote-write-v2/decode-v2-request";
 import { remoteWriteMessage, RW2_MESSAGE } from "./remote-write-v2/remote-write-message";
 
-/** Marks a decoded 2.0 request for `respond`, which does not see the request (the pipeline keeps the property). */
-interface RemoteWriteDecoded extends DecodedPush {
-  remoteWriteVersion?: "2.0";
-}
-
 /** Decompressed once per request: `decode` runs on the same bytes when `encodeStamped` declined. */
 const decompressedBodies = new WeakMap<CoreRequest, Uint8Array>();
 
@@ -56,14 +51,14 @@ export const remoteWriteFormat: PushFormat = {
     if (batch) batch.snappy = request.body;
     return batch;
   },
-  decode(request, context): RemoteWriteDecoded {
+  decode(request, context): DecodedPush {
     const message = remoteWriteMessage(request);
     const protobuf = decompressedBody(request, context.maxDecodedBytes);
-    if (message === RW2_MESSAGE) return { writeRequest: decodeRemoteWriteV2(protobuf), rejected: [], remoteWriteVersion: "2.0" };
+    if (message === RW2_MESSAGE) return { writeRequest: decodeRemoteWriteV2(protobuf), rejected: [] };
     return { writeRequest: decodeWriteRequest(protobuf), rejected: [] };
   },
   respond(outcome) {
-    if ((outcome.decoded as RemoteWriteDecoded).remoteWriteVersion !== "2.0") return emptyResponse(204);
+    if (remoteWriteMessage(outcome.request) !== RW2_MESSAGE) return emptyResponse(204);
     return emptyResponse(204, {
       "x-prometheus-remote-write-samples-written": String(outcome.samplesWritten),
       "x-prometheus-remote-write-histograms-written": String(outcome.histogramsWritten),

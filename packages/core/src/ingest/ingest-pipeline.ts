@@ -159,6 +159,7 @@ export async function handlePush(call: IngestCall, deps: IngestDependencies): Pr
     }
     progress.written = true;
     const outcome: PushOutcome = {
+      request,
       decoded,
       samplesWritten: counts.samples,
       histogramsWritten: counts.histograms,

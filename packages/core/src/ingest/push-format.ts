@@ -38,19 +38,24 @@ export interface StampedEncodeContext extends PushContext {
   limits: RemoteWriteLimits;
 }
 
-export interface PushOutcome {
+/**
+ * What a format's `respond` sees. `D` is the format's own decode result, so a format can carry what its answer
+ * needs (OTLP: the request's encoding and rejected point count) from `decode` to `respond`, typed.
+ */
+export interface PushOutcome<D extends DecodedPush = DecodedPush> {
+  request: CoreRequest;
   /** The decode result; `writeRequest` only when the general path built the model (the shortcut has none). */
-  decoded: Omit<DecodedPush, "writeRequest"> & { writeRequest?: WriteRequest };
+  decoded: Omit<D, "writeRequest"> & { writeRequest?: WriteRequest };
   samplesWritten: number;
   histogramsWritten: number;
   exemplarsWritten: number;
 }
 
-export interface PushFormat {
+export interface PushFormat<D extends DecodedPush = DecodedPush> {
   /** Stable name for logs and the `format` metric label: `remote-write`, `influx`, `prometheus-text`, … */
   name: string;
   /** Convert the request to a WriteRequest; throw RequestError for input that cannot be used at all. */
-  decode(request: CoreRequest, context: PushContext): DecodedPush | Promise<DecodedPush>;
+  decode(request: CoreRequest, context: PushContext): D | Promise<D>;
   /**
    * Optional shortcut around decode → stamp → validate → encode for a body that already is a canonical
    * `prometheus.WriteRequest` (remote write 1.0, remote-write/fast-ingest.ts): the validated, token-labelled
@@ -59,7 +64,7 @@ export interface PushFormat {
    */
   encodeStamped?(request: CoreRequest, context: StampedEncodeContext): EncodedWriteRequest | undefined;
   /** The success response (default: 204, or 400 listing `rejected` items if any). */
-  respond?(outcome: PushOutcome): CoreResponse;
+  respond?(outcome: PushOutcome<D>): CoreResponse;
   /** The error response in the format's own shape (default: text/plain, one line). */
   respondError?(error: RequestError, request: CoreRequest): CoreResponse;
   /** Validation rules stricter than the shared defaults for this format (e.g. remote write must arrive sorted). */

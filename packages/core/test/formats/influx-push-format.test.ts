@@ -12,7 +12,7 @@ async function decode(format: PushFormat, shape: Parameters<typeof coreRequest>[
 
 function outcomeOf(decoded: Awaited<ReturnType<typeof decode>>): PushOutcome {
   const samples = decoded.writeRequest.timeseries.reduce((n, s) => n + s.samples.length, 0);
-  return { decoded, samplesWritten: samples, histogramsWritten: 0, exemplarsWritten: 0 };
+  return { request: coreRequest({ path: "/api/v2/write" }), decoded, samplesWritten: samples, histogramsWritten: 0, exemplarsWritten: 0 };
 }
 
 const BATCH = "cpu,host=a usage=1 1000000\ncpu,host=a usage= 2000000\nmem used=5i 3000000\nmem,x=1 free 4000000\n";

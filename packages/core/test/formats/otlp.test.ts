@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { RequestError } from "../../src/errors";
 import { otlpFormat } from "../../src/formats/otlp/otlp-push-format";
 import { RpcStatus } from "../../src/formats/otlp/otlp-schema";
-import type { DecodedPush, PushOutcome } from "../../src/ingest/push-format";
+import type { PushOutcome } from "../../src/ingest/push-format";
 import { validateWriteRequest } from "../../src/remote-write";
 import { MetricType } from "../../src/remote-write/types";
 import { coreRequest, pushContext } from "./core-request";
@@ -19,7 +19,9 @@ async function decode(body: Uint8Array | string, headers: Record<string, string>
   return otlpFormat.decode(coreRequest({ path: "/v1/metrics", headers, body }), pushContext());
 }
 
-const outcome = (decoded: DecodedPush): PushOutcome => ({ decoded, samplesWritten: 0, histogramsWritten: 0, exemplarsWritten: 0 });
+type OtlpDecoded = Awaited<ReturnType<typeof decode>>;
+const outcome = (decoded: OtlpDecoded): PushOutcome<OtlpDecoded> =>
+  ({ request: coreRequest({ path: "/v1/metrics" }), decoded, samplesWritten: 0, histogramsWritten: 0, exemplarsWritten: 0 });
 
 /** Every instrument kind the JS SDK has. */
 const recordEverything = (meter: import("@opentelemetry/api").Meter) => {

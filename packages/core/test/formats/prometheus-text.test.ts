@@ -208,7 +208,8 @@ describe("prometheus-text push format", () => {
   it("accepts gzip bodies and answers 200, as the Pushgateway does (client_golang rejects 204)", async () => {
     const request = await push("/metrics/job/pi", gzipSync("up 1\n"), { "content-encoding": "gzip" });
     expect(seriesTable(request)['up{job="pi"}']).toEqual([[NOW, 1]]);
-    expect(prometheusTextFormat.respond!({ decoded: { writeRequest: request, rejected: [] }, samplesWritten: 2, histogramsWritten: 0, exemplarsWritten: 0 }).status).toBe(200);
+    const pushed = coreRequest({ path: "/metrics/job/pi" });
+    expect(prometheusTextFormat.respond!({ request: pushed, decoded: { writeRequest: request, rejected: [] }, samplesWritten: 2, histogramsWritten: 0, exemplarsWritten: 0 }).status).toBe(200);
   });
 
   it("refuses the Pushgateway's protobuf body with 415", async () => {

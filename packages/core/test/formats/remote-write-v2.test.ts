@@ -137,7 +137,8 @@ describe("Remote Write 2.0 → 1.0", () => {
 
   it("answers 2.0 with the *-Written headers and 1.0 with a bare 204", async () => {
     const decoded = await decode(encodeV2(v2Scenario()), V2_CONTENT_TYPE);
-    const response = remoteWriteFormat.respond!({ decoded, samplesWritten: 5, histogramsWritten: 2, exemplarsWritten: 1 });
+    const v2Request = coreRequest({ path: "/api/v1/write", headers: { "content-type": V2_CONTENT_TYPE } });
+    const response = remoteWriteFormat.respond!({ request: v2Request, decoded, samplesWritten: 5, histogramsWritten: 2, exemplarsWritten: 1 });
     expect(response).toEqual({
       status: 204,
       body: "",
@@ -148,7 +149,8 @@ describe("Remote Write 2.0 → 1.0", () => {
       },
     });
     const v1 = await decode(encodeWriteRequest(v1Scenario()), "application/x-protobuf");
-    expect(remoteWriteFormat.respond!({ decoded: v1, samplesWritten: 5, histogramsWritten: 2, exemplarsWritten: 1 })).toEqual({ status: 204, headers: {}, body: "" });
+    const v1Request = coreRequest({ path: "/api/v1/write", headers: { "content-type": "application/x-protobuf" } });
+    expect(remoteWriteFormat.respond!({ request: v1Request, decoded: v1, samplesWritten: 5, histogramsWritten: 2, exemplarsWritten: 1 })).toEqual({ status: 204, headers: {}, body: "" });
   });
 });
 

@@ -37,10 +37,7 @@ const RPC_CODES: Record<number, number> = {
 
 const CONTENT_TYPES: Record<OtlpEncoding, string> = { protobuf: "application/x-protobuf", json: "application/json" };
 
-/**
- * What `respond` needs besides the batch. Carried on the decoded push (the pipeline passes `decoded` through to
- * the outcome with its properties intact), because `respond` does not receive the request.
- */
+/** What `respond` needs besides the batch: the request's encoding and how many points were refused. */
 interface OtlpDecodedPush extends DecodedPush {
   otlp: { encoding: OtlpEncoding; rejectedDataPoints: number };
 }
@@ -55,10 +52,8 @@ function encodeMessage(encoding: OtlpEncoding, json: Record<string, unknown>, en
   return encoding === "json" ? JSON.stringify(json) : encodeProtobuf();
 }
 
-function exportResponse(outcome: PushOutcome): CoreResponse {
-  const { otlp, rejected } = outcome.decoded as Partial<OtlpDecodedPush> & DecodedPush;
-  const encoding = otlp?.encoding ?? "protobuf";
-  const rejectedDataPoints = otlp?.rejectedDataPoints ?? 0;
+function exportResponse(outcome: PushOutcome<OtlpDecodedPush>): CoreResponse {
+  const { otlp: { encoding, rejectedDataPoints }, rejected } = outcome.decoded;
   const partialSuccess =
     rejected.length > 0 ? { rejectedDataPoints, errorMessage: summarise(rejected.map((item) => item.message)) } : undefined;
   const body = encodeMessage(
@@ -77,7 +72,7 @@ function statusResponse(error: RequestError, request: CoreRequest): CoreResponse
   return { status: error.status, headers: { "content-type": CONTENT_TYPES[encoding] }, body };
 }
 
-export const otlpFormat: PushFormat = {
+export const otlpFormat: PushFormat<OtlpDecodedPush> = {
   name: "otlp",
   decode(request, context): OtlpDecodedPush {
     const encoding = otlpEncoding(request);
