@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { SST_LIKE_OPTIONS } from "./cold-start.bench";
+import { IMPORT_TIMER, SST_LIKE_OPTIONS } from "./cold-start.bench";
 import { median } from "./lib/measure";
 
 /** Replaces imports of `filter` with `contents`. */
@@ -39,7 +39,6 @@ const VARIANTS: Record<string, Plugin[]> = {
   "… and without the S3 client": [...SSM_AND_CREDENTIALS, ...S3],
   "… and without full protobufjs (OTLP schema)": [...SSM_AND_CREDENTIALS, ...S3, ...PROTOBUFJS_FULL],
 };
-const IMPORT_TIMER = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));`;
 
 const processes = Number(process.argv[2] ?? 9);
 const dir = join(tmpdir(), "ampgate-bench-cold-start-variants");
