@@ -191,7 +191,8 @@ function checkLabels(
   let labelBytes = 0;
   let hasMetricName = false;
   let next = 0; // the next stamp to place
-  // Each length below is one byte in practice (labels shorter than 128 bytes); readLength handles the rest.
+  // Each length below is one byte in practice (labels shorter than 128 bytes), read inline; readLength handles
+  // the rest. (Through readLength every time, the three lengths per label cost ~15% of fastIngest.)
   while (pos + 1 < seriesEnd && buf[pos] === TAG.labels) {
     const labelStart = pos;
     let length = buf[pos + 1]!;

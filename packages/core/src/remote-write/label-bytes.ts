@@ -55,32 +55,16 @@ export function isUtf8At(buf: Uint8Array, start: number, end: number): boolean {
       i++;
       continue;
     }
-    if (b0 >= 0xc2 && b0 <= 0xdf) {
-      if (i + 1 >= end || !isContinuation(buf[i + 1]!)) return false;
-      i += 2;
-      continue;
-    }
-    if (b0 >= 0xe0 && b0 <= 0xef) {
-      if (i + 2 >= end) return false;
-      const b1 = buf[i + 1]!;
-      // E0 needs A0..BF (no overlongs); ED needs 80..9F (no surrogates)
-      const low = b0 === 0xe0 ? 0xa0 : 0x80;
-      const high = b0 === 0xed ? 0x9f : 0xbf;
-      if (b1 < low || b1 > high || !isContinuation(buf[i + 2]!)) return false;
-      i += 3;
-      continue;
-    }
-    if (b0 >= 0xf0 && b0 <= 0xf4) {
-      if (i + 3 >= end) return false;
-      const b1 = buf[i + 1]!;
-      // F0 needs 90..BF (no overlongs); F4 needs 80..8F (nothing above U+10FFFF)
-      const low = b0 === 0xf0 ? 0x90 : 0x80;
-      const high = b0 === 0xf4 ? 0x8f : 0xbf;
-      if (b1 < low || b1 > high || !isContinuation(buf[i + 2]!) || !isContinuation(buf[i + 3]!)) return false;
-      i += 4;
-      continue;
-    }
-    return false;
+    if (b0 < 0xc2 || b0 > 0xf4) return false; // continuation bytes, overlong 2-byte leads, beyond U+10FFFF
+    const length = b0 < 0xe0 ? 2 : b0 < 0xf0 ? 3 : 4;
+    if (i + length > end) return false;
+    // The second byte's range excludes overlongs (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
+    const b1 = buf[i + 1]!;
+    const low = b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
+    const high = b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
+    if (b1 < low || b1 > high) return false;
+    for (let k = 2; k < length; k++) if (!isContinuation(buf[i + k]!)) return false;
+    i += length;
   }
   return true;
 }

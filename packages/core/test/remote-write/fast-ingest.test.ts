@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import { RequestError } from "../../src/errors";
 import { decodeWriteRequest, encodeWriteRequest } from "../../src/remote-write/codec";
 import { fastIngest, type EncodedWriteRequest } from "../../src/remote-write/fast-ingest";
+import { isLabelNameAt, isMetricNameAt, isUtf8At } from "../../src/remote-write/label-bytes";
+import { isValidLabelName, isValidMetricName } from "../../src/remote-write/names";
 import { DEFAULT_LIMITS, remoteWriteLimits, type RemoteWriteLimits } from "../../src/remote-write/limits";
 import { compressSnappyBlock, decompressSnappyBlock } from "../../src/remote-write/snappy";
 import { splitWriteRequest } from "../../src/remote-write/split";
@@ -205,22 +207,10 @@ describe("fast ingest path ≡ reference path", () => {
     expect(declined).toBeGreaterThan(200);
   });
 
-  it("fuzzed bytes (set, insert, cut) of canonical bodies: never accepted differently", () => {
-    const mutated = fc
-      .tuple(canonicalRequest, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "cut")), { minLength: 1, maxLength: 3 }))
-      .map(([request, edits]) => {
-        const bytes = [...encodeWriteRequest(request)];
-        for (const [at, byte, edit] of edits) {
-          if (bytes.length === 0) break;
-          const i = at % bytes.length;
-          if (edit === "set") bytes[i] = byte;
-          else if (edit === "insert") bytes.splice(i, 0, byte);
-          else bytes.length = i;
-        }
-        return new Uint8Array(bytes);
-      });
+  it("fuzzed bytes of canonical bodies (the fuzz harness's edits): never accepted differently", () => {
+    const mutatedBodies = mutated(canonicalRequest.map((request) => encodeWriteRequest(request)));
     fc.assert(
-      fc.property(mutated, tokenLabels, (bytes, labels) => {
+      fc.property(mutatedBodies, tokenLabels, (bytes, labels) => {
         expect(combinedPath(bytes, labels, DEFAULT_LIMITS).outcome).toEqual(referencePath(bytes, labels, DEFAULT_LIMITS));
       }),
       { numRuns: 4000 },
@@ -404,6 +394,41 @@ describe("fast ingest path: declines what the reference path would reshape or re
     const padded = new Uint8Array([bytes[0]!, bytes[1]! | 0x80, 0x00, ...bytes.subarray(2)]);
     expect(decodeWriteRequest(padded)).toEqual(decodeWriteRequest(bytes));
     declines(padded);
+  });
+});
+
+describe("label-bytes.ts: the byte-level rules answer as their string counterparts", () => {
+  const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const isUtf8 = (bytes: Uint8Array) => {
+    try {
+      strictUtf8.decode(bytes);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Bytes biased towards UTF-8 lead/continuation edges: C0-C2, E0, ED, F0, F4, F5, 80, 9F, A0, BF. */
+  const edgyBytes = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf)), { maxLength: 12 })
+    .map((bytes) => new Uint8Array(bytes));
+
+  it("isUtf8At ≡ a fatal TextDecoder (what the codec uses)", () => {
+    fc.assert(fc.property(edgyBytes, fc.nat(3), (bytes, offset) => {
+      const padded = new Uint8Array([...new Array<number>(offset).fill(0x41), ...bytes, 0xff]);
+      expect(isUtf8At(padded, offset, offset + bytes.length)).toBe(isUtf8(bytes));
+    }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (text) => {
+      const bytes = new TextEncoder().encode(text);
+      expect(isUtf8At(bytes, 0, bytes.length)).toBe(true);
+    }), { numRuns: 2_000 });
+  });
+
+  it("isLabelNameAt / isMetricNameAt ≡ the names.ts regular expressions", () => {
+    const asciiName = fc.string({ unit: fc.constantFrom(..."aZ_:09-. é"), maxLength: 6 });
+    fc.assert(fc.property(asciiName, (name) => {
+      const bytes = new TextEncoder().encode(name);
+      expect(isLabelNameAt(bytes, 0, bytes.length)).toBe(isValidLabelName(name));
+      expect(isMetricNameAt(bytes, 0, bytes.length)).toBe(isValidMetricName(name));
+    }), { numRuns: 5_000 });
   });
 });
 
