@@ -13,6 +13,11 @@ const RANGES = [
   { label: "30 d", seconds: 30 * 86400 },
 ];
 const LATEST = "switchbot_(power_watts|temperature_celsius|humidity_percent|co2_ppm|battery_percent)";
+/**
+ * Charts draw the polled series: webhook deliveries of the same readings are separate series
+ * (`source="webhook"`, docs/switchbot.md) and would draw every meter twice; the latest-values table takes both.
+ */
+const POLLED = '{source!="webhook"}';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -91,9 +96,9 @@ async function refresh(): Promise<void> {
     const [devices, latest, power, temperature, humidity, energy] = await Promise.all([
       api.devices(),
       api.instantQuery(`{__name__=~"${LATEST}"}`),
-      api.rangeQuery("switchbot_power_watts", range.startS, range.endS, stepS),
-      api.rangeQuery("switchbot_temperature_celsius", range.startS, range.endS, stepS),
-      api.rangeQuery("switchbot_humidity_percent", range.startS, range.endS, stepS),
+      api.rangeQuery(`switchbot_power_watts${POLLED}`, range.startS, range.endS, stepS),
+      api.rangeQuery(`switchbot_temperature_celsius${POLLED}`, range.startS, range.endS, stepS),
+      api.rangeQuery(`switchbot_humidity_percent${POLLED}`, range.startS, range.endS, stepS),
       api.energy(startS * 1000, endS * 1000),
     ]);
     setError(undefined);
