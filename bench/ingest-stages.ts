@@ -38,7 +38,7 @@ function timed<T>(stages: Stages, name: string, step: () => T): T {
 }
 
 function referencePath(stages: Stages): void {
-  const protobuf = timed(stages, "guarded decompress", () => decompressSnappyBlock(body, 1 << 25));
+  const protobuf = timed(stages, "snappy decompress (checking)", () => decompressSnappyBlock(body, 1 << 25));
   const decoded = timed(stages, "decode to objects", () => decodeWriteRequest(protobuf));
   const stamped = timed(stages, "stamp token labels", () => stampLabels(decoded, LABELS));
   const valid = timed(stages, "validate", () => validateWriteRequest(stamped, LIMITS));
@@ -48,7 +48,7 @@ function referencePath(stages: Stages): void {
 }
 
 function fastPath(stages: Stages): void {
-  const protobuf = timed(stages, "guarded decompress", () => decompressSnappyBlock(body, 1 << 25));
+  const protobuf = timed(stages, "snappy decompress (checking)", () => decompressSnappyBlock(body, 1 << 25));
   const batch = timed(stages, "check + stamp + copy (fastIngest)", () => fastIngest(protobuf, LABELS, LIMITS)!);
   const parts = timed(stages, "cut at series", () => splitEncodedEntries(batch.protobuf, batch.entryEnds, LIMITS.maxRequestBytes)!);
   timed(stages, "splice the sender's compression", () => {
@@ -59,7 +59,7 @@ function fastPath(stages: Stages): void {
 
 /** The fast path compressing its parts afresh with snappyjs instead of splicing: what splicing saves. */
 function fastPathCompressing(stages: Stages): void {
-  const protobuf = timed(stages, "guarded decompress", () => decompressSnappyBlock(body, 1 << 25));
+  const protobuf = timed(stages, "snappy decompress (checking)", () => decompressSnappyBlock(body, 1 << 25));
   const batch = timed(stages, "check + stamp + copy (fastIngest)", () => fastIngest(protobuf, LABELS, LIMITS)!);
   const parts = timed(stages, "cut at series", () => splitEncodedEntries(batch.protobuf, batch.entryEnds, LIMITS.maxRequestBytes)!);
   timed(stages, "compress (snappyjs)", () => parts.map(compressSnappyBlock));

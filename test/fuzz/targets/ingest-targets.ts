@@ -253,12 +253,12 @@ function encodeVarint(value: number): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-// ── Snappy alone (the guard in front of snappyjs) ──────────────────────────────────────────────────────────
+// ── Snappy alone (our checking decoder, snappy.ts) ─────────────────────────────────────────────────────────
 
 const SNAPPY_LIMIT = 8 * MiB;
 const snappy: FuzzTarget = {
   name: "snappy",
-  drives: "decompressSnappyBlock (the guard in front of snappyjs)",
+  drives: "decompressSnappyBlock (the checking snappy decoder)",
   cases: fc.oneof(
     fc.uint8Array({ maxLength: 2048 }).map((bytes) => ({
       input: compressSnappyBlock(bytes),

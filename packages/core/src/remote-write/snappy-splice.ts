@@ -17,7 +17,7 @@
  *
  * What AMP decompresses is exactly `protobuf[start, end)` — the same bytes the reference path compresses; only
  * the compressed form differs (and is about as small as the sender's). The differential tests decompress
- * every spliced part and compare. The body must be one the snappy guard (snappy.ts) accepted for this batch.
+ * every spliced part and compare. The body must be one the checking decoder (snappy.ts) accepted for this batch.
  */
 import { GrowableBytes } from "./growable-bytes";
 
@@ -33,7 +33,7 @@ export interface SplicedOutput {
 /** Copies shorter than this are cheaper as literal bytes (a copy element costs 2–5 bytes). */
 const MIN_COPY = 4;
 
-/** Reads the sender's stream one element at a time (the guard in snappy.ts has already walked it once). */
+/** Reads the sender's stream one element at a time (the decoder in snappy.ts has already checked it). */
 class ElementCursor {
   /** Decoded range of the current element, and its copy distance (0: a literal). */
   start = 0;
