@@ -4,8 +4,9 @@
  *
  * - arm64 (Graviton: ~20% cheaper per GB-second than x86 at the same memory) on `nodejs22.x`, the Node major the
  *   local runner and tests use (SST 4 accepts nodejs18.x–nodejs24.x; its default is 24).
- * - esbuild bundles, minified, ESM, no source maps: SST bundles each handler from its entry, so a function carries
- *   only what it imports (the poll function never loads the push formats' decoders, and so on).
+ * - esbuild bundles, minified, ESM, no source maps, code splitting (nodejs-build.ts): SST bundles each handler from
+ *   its entry, so a function carries only what it imports (the poll function never loads the push formats'
+ *   decoders, and so on), and what core imports on first use stays out of module init.
  * - memory and timeout from functions/settings.ts, the table the local runner also uses for its deadlines.
  * - a log group we create (name known up front → the role may write to exactly it, instead of the
  *   AWSLambdaBasicExecutionRole managed policy's `logs:*` on `*`), with bounded retention; JSON log format so
@@ -16,6 +17,7 @@ import { FUNCTION_SETTINGS, type FunctionName } from "../functions/settings";
 import type { AmpWorkspace } from "./amp";
 import { FUNCTION_NEEDS, STATE_PREFIX, stateObjectKey, type StateDocument } from "./function-needs";
 import { lambdaName } from "./names";
+import { NODEJS_BUILD } from "./nodejs-build";
 import { functionStatements } from "./permissions";
 import { parameterName, secretsPrefix } from "./secrets";
 import { LOG_RETENTION_DAYS, type StageConfig } from "./stage-config";
@@ -99,7 +101,7 @@ export function ampgateFunction(fn: FunctionName, context: LambdaContext, extras
     architecture: LAMBDA_ARCHITECTURE,
     memory: `${settings.memoryMb} MB`,
     timeout: `${settings.timeoutSeconds} seconds`,
-    nodejs: { format: "esm", minify: true, sourcemap: false },
+    nodejs: NODEJS_BUILD,
     logging: { logGroup: logGroup.name, format: "json" },
     environment,
     permissions,

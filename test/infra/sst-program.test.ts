@@ -181,11 +181,12 @@ describe("functions: runtime, bundling, environment", () => {
     expect(logGroup.inputs.retentionInDays).toBe(30);
   });
 
-  it.each(FUNCTIONS)("%s: asks SST to bundle functions/<fn>.ts minified ESM without source maps, for arm64", (fn) => {
+  it.each(FUNCTIONS)("%s: asks SST to bundle functions/<fn>.ts minified ESM with code splitting, without source maps, for arm64", (fn) => {
     const build = program.builds.find((b) => b.handler === `functions/${fn}.handler`);
     expect(build).toBeDefined();
     expect(build!.runtime).toBe("nodejs22.x");
-    expect(build!.properties).toMatchObject({ minify: true, format: "esm", sourcemap: false, architecture: "arm64" });
+    // splitting: the SDK clients core imports on first use stay out of the cold start (docs/performance.md)
+    expect(build!.properties).toMatchObject({ minify: true, format: "esm", sourcemap: false, splitting: true, architecture: "arm64" });
     expect(build!.dev).toBe(false);
   });
 

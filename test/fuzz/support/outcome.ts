@@ -4,7 +4,7 @@
  * is a violation, as is a 4xx without a readable message.
  */
 import type { CoreResponse } from "@ampgate/core/http";
-import { RpcStatus } from "@ampgate/core/formats/otlp/otlp-schema";
+import { otlpSchema } from "@ampgate/core/formats/otlp/otlp-schema";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 
 export interface FuzzOutcome {
@@ -24,6 +24,7 @@ export class FuzzViolation extends Error {
 export function responseMessage(response: CoreResponse): string {
   const contentType = response.headers["content-type"] ?? "";
   if (typeof response.body !== "string") {
+    const { RpcStatus } = otlpSchema();
     if (/protobuf/.test(contentType)) return String((RpcStatus.toObject(RpcStatus.decode(response.body)) as { message?: unknown }).message ?? "");
     return Buffer.from(response.body).toString("utf8");
   }

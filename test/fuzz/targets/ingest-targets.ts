@@ -8,7 +8,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import protobuf from "protobufjs";
 import { prometheusMetricName } from "@ampgate/core/formats/otlp/otlp-names";
-import { ExportMetricsServiceRequest } from "@ampgate/core/formats/otlp/otlp-schema";
+import { otlpSchema } from "@ampgate/core/formats/otlp/otlp-schema";
 import { compressSnappyBlock, decompressSnappyBlock, encodeWriteRequest } from "@ampgate/core/remote-write/index";
 import { RequestError } from "@ampgate/core/errors";
 import { ingestRoute, pushRequest, recordingWriter, type RequestParts } from "../../faults/support/ingest-route";
@@ -194,7 +194,10 @@ const jsonPush: FuzzTarget = pushTarget({
 
 /** OTLP names are normalised as the Collector's exporter does (`a_` → `a`); the naming has its own tests. */
 const otlpName = (name: string) => prometheusMetricName(name, "", "gauge");
-const otlpProtobuf = (series: ValidSeries[]) => ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(toOtlpObject(series))).finish();
+const otlpProtobuf = (series: ValidSeries[]) => {
+  const { ExportMetricsServiceRequest } = otlpSchema();
+  return ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(toOtlpObject(series))).finish();
+};
 const otlpJson = (series: ValidSeries[]) => utf8(JSON.stringify(toOtlpObject(series)));
 
 const otlpProto: FuzzTarget = pushTarget({

@@ -4,9 +4,8 @@
  *
  * - `Provider.Aws.Bootstrap` — the account's bootstrap bucket for code assets: a fixed name here.
  * - `Runtime.Build` — bundle a function's handler. Done for real with esbuild, with the options SST's own node
- *   builder uses (sst/sst pkg/runtime/node/build.go: bundle, ESM with the createRequire banner, target from the
- *   runtime, keepNames, `minify` from the component's `nodejs` args, sharp/pg-native external) into
- *   `<artifacts>/<functionID>-src/bundle.mjs`, answering `handler: "bundle.<export>"` as SST does.
+ *   builder uses (sst-node-build.ts) into `<artifacts>/<functionID>-src/bundle.mjs` (with splitting, its chunks
+ *   beside it), answering `handler: "bundle.<export>"` as SST does.
  *
  * Every request is recorded, so tests can assert what the components asked to build. Any other method answers
  * with SST's "can't find" error, so a component starting to need a new CLI call fails loudly.
@@ -15,13 +14,13 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { buildLikeSst } from "./sst-node-build";
 
 export interface BuildRequest {
   functionID: string;
   handler: string;
   runtime: string;
-  properties: { minify?: boolean; format?: string; sourcemap?: boolean; architecture?: string; [key: string]: unknown };
+  properties: { minify?: boolean; format?: string; sourcemap?: boolean; splitting?: boolean; architecture?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -43,17 +42,6 @@ export interface RpcStandIn {
 }
 
 export const BOOTSTRAP_ASSET_BUCKET = "sst-asset-standin";
-
-/** esbuild targets by Lambda runtime, as in SST's builder. */
-const TARGETS: Record<string, string> = { "nodejs24.x": "es2024", "nodejs22.x": "es2023", "nodejs20.x": "es2023", "nodejs18.x": "es2022" };
-
-const ESM_BANNER = [
-  `import { createRequire as topLevelCreateRequire } from 'module';`,
-  `const require = topLevelCreateRequire(import.meta.url);`,
-  `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-  `const __filename = topLevelFileUrlToPath(import.meta.url)`,
-  `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-].join("\n");
 
 function resolveEntry(root: string, handler: string): { entry?: string; exportName: string } {
   const dot = handler.lastIndexOf(".");
@@ -87,21 +75,11 @@ export async function startRpcStandIn(options: RpcStandInOptions): Promise<RpcSt
     const errors: string[] = [];
     if (!entry) errors.push(`Handler not found: ${input.handler}`);
     if (!entry && !options.stubMissingHandlers) return { handler: "", out, errors, sourcemaps: [] };
-    const result = await build({
-      ...(entry ? { entryPoints: [entry] } : { stdin: { contents: `export const ${exportName} = async () => undefined;`, loader: "js" } }),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: TARGETS[input.runtime] ?? "es2023",
-      mainFields: ["module", "main"],
-      keepNames: true,
-      external: ["sharp", "pg-native"],
-      banner: { js: ESM_BANNER },
-      minifyWhitespace: minify,
-      minifySyntax: minify,
-      minifyIdentifiers: minify,
-      outfile,
-      logLevel: "silent",
+    const result = await buildLikeSst({
+      entry: entry ?? { source: `export const ${exportName} = async () => undefined;` },
+      outdir: out,
+      runtime: input.runtime,
+      properties: { minify, splitting: input.properties.splitting === true },
     }).catch((error: { errors?: { text: string }[] }) => {
       errors.push(...(error.errors?.map((e) => e.text) ?? [String(error)]));
       return undefined;

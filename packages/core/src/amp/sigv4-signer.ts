@@ -9,9 +9,9 @@
  * (always in Lambda), and `authorization`. Callers must not add or change a signed header afterwards, and must
  * sign again for every attempt: the signature carries `x-amz-date` and AWS refuses it 5 minutes later.
  */
+import { fromEnv } from "@aws-sdk/credential-provider-env";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -46,17 +46,31 @@ export interface SigV4SignerOptions {
   region: string;
   /** Signing service name; AMP's is `aps` for both remote write and queries. */
   service?: string;
-  /**
-   * Default: the AWS SDK's Node chain (environment, SSO/ini profiles, web identity, ECS/EC2 roles) — in Lambda,
-   * the execution role's temporary credentials from the environment. Static keys never come from our config.
-   */
+  /** Default: `defaultCredentialProvider()`. Static keys never come from our config. */
   credentials?: CredentialProvider;
   /** Signing clock (tests pin it). */
   now?: () => Date;
 }
 
+/**
+ * In Lambda: the execution role's credentials from the environment. Lambda always sets AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN for the role (Lambda developer guide, "Defined runtime environment
+ * variables"), so `@aws-sdk/credential-provider-env` is all a function needs there — nothing of the SDK's full Node
+ * chain (ini/SSO profiles, process, web identity, container and instance metadata, and the STS/SSO clients they
+ * import) is needed to sign. How much that saves depends on the bundle: in one file the chain was ~30 ms of module
+ * init; with code splitting (infra/nodejs-build.ts) its sources are chunks it would not load either, so the
+ * difference on a first request is within the bench's noise (docs/performance.md, cold start).
+ *
+ * Elsewhere (the local runner, a laptop with a profile or SSO): the full chain (`credential-chain.ts`), imported on
+ * first use and cached by the SDK as before.
+ */
 export function defaultCredentialProvider(): CredentialProvider {
-  return defaultProvider();
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME && process.env.AWS_ACCESS_KEY_ID) return fromEnv();
+  let chain: Promise<CredentialProvider> | undefined;
+  return async () => {
+    chain ??= import("./credential-chain").then(({ defaultProvider }) => defaultProvider());
+    return (await chain)();
+  };
 }
 
 export function createSigV4Signer(options: SigV4SignerOptions): RequestSigner {

@@ -11,8 +11,12 @@
  *   `maxStaleMs`, so an SSM blip does not turn into rejected pushes; with no copy the error propagates and the
  *   caller answers 503 (retryable).
  * - Concurrent callers share one in-flight request.
+ * - The SDK client is imported on the first fetch, not with this module: `@aws-sdk/client-ssm` and the credential
+ *   chain it brings are ~40 ms of a function's module init (docs/performance.md, issue #8). That moves the cost into
+ *   the first request rather than removing it — the cold-start bench reports both — but the functions and paths
+ *   that never read a secret (a 404, a wrong webhook path, a health check) never pay it.
  */
-import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { createLogger, registerSecret, type Logger } from "../log/logger";
 import type { SecretName, SecretSource } from "./secret-source";
 
@@ -32,6 +36,17 @@ export interface SsmSecretSourceOptions {
   log?: Logger;
 }
 
+interface Ssm {
+  client: Pick<SSMClient, "send">;
+  GetParametersCommand: typeof GetParametersCommand;
+}
+
+/** The SDK, imported on first use (see the header), and the client: the caller's, or one for this region. */
+async function loadSsm(options: SsmSecretSourceOptions): Promise<Ssm> {
+  const { GetParametersCommand, SSMClient } = await import("./ssm-sdk");
+  return { GetParametersCommand, client: options.client ?? new SSMClient(options.endpoint ? { endpoint: options.endpoint } : {}) };
+}
+
 export class SecretsUnavailableError extends Error {
   override readonly name = "SecretsUnavailableError";
 }
@@ -44,13 +59,14 @@ export function createSsmSecretSource(options: SsmSecretSourceOptions): SecretSo
   const maxStaleMs = options.maxStaleMs ?? 15 * 60_000;
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger({ fields: { component: "ssm-secrets" } });
-  const client = options.client ?? new SSMClient(options.endpoint ? { endpoint: options.endpoint } : {});
   const names = [...new Set(options.names)];
+  let ssm: Promise<Ssm> | undefined;
 
   let cache: { values: Map<SecretName, string>; fetchedAt: number } | undefined;
   let inFlight: Promise<Map<SecretName, string>> | undefined;
 
   async function fetchAll(): Promise<Map<SecretName, string>> {
+    const { client, GetParametersCommand } = await (ssm ??= loadSsm(options));
     const response = await client.send(
       new GetParametersCommand({ Names: names.map((name) => options.prefix + name), WithDecryption: true }),
     );

@@ -8,8 +8,12 @@
  * Parameter Store is for configuration: 4/8 KB values, low write throughput, and writes are throttled.
  *
  * IAM: `s3:GetObject` and `s3:PutObject` on `arn:aws:s3:::<bucket>/<prefix>*` (the webhook needs only GetObject).
+ *
+ * `@aws-sdk/client-s3` is imported on the first read or write, not with this module: it is ~35–50 ms of module
+ * init (docs/performance.md, issue #8), and the webhook function must answer a wrong-path probe without it. The
+ * first state access pays it instead; the cold-start bench reports init and first request separately.
  */
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import type { S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { checkDocumentKey, DocumentConflictError, type DocumentStore } from "./document-store";
 
 export interface S3DocumentStoreOptions {
@@ -22,20 +26,30 @@ export interface S3DocumentStoreOptions {
   region?: string;
 }
 
-export function createS3DocumentStore(options: S3DocumentStoreOptions): DocumentStore {
+type S3Sdk = typeof import("./s3-sdk");
+
+/** The SDK, imported on first use (see the header), and the client: the caller's, or one built from the options. */
+async function loadS3(options: S3DocumentStoreOptions): Promise<{ sdk: S3Sdk; client: Pick<S3Client, "send"> }> {
+  const sdk = await import("./s3-sdk");
   const client =
     options.client ??
-    new S3Client({
+    new sdk.S3Client({
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.region ? { region: options.region } : {}),
       // Whole-object checksums are not needed for a small JSON document written with a precondition.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
     });
+  return { sdk, client };
+}
+
+export function createS3DocumentStore(options: S3DocumentStoreOptions): DocumentStore {
+  let s3: ReturnType<typeof loadS3> | undefined;
   const keyOf = (key: string) => `${options.prefix ?? ""}${checkDocumentKey(key)}.json`;
 
   return {
     async read(key) {
+      const { sdk: { GetObjectCommand, NoSuchKey }, client } = await (s3 ??= loadS3(options));
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: options.bucket, Key: keyOf(key) }));
         const text = (await response.Body?.transformToString("utf-8")) ?? "";
@@ -46,6 +60,7 @@ export function createS3DocumentStore(options: S3DocumentStoreOptions): Document
       }
     },
     async write(key, value, expected) {
+      const { sdk: { PutObjectCommand }, client } = await (s3 ??= loadS3(options));
       const condition =
         expected === "unconditional" ? {} : expected === undefined ? { IfNoneMatch: "*" } : { IfMatch: expected };
       try {

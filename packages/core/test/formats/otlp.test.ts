@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { RequestError } from "../../src/errors";
 import { otlpFormat } from "../../src/formats/otlp/otlp-push-format";
-import { RpcStatus } from "../../src/formats/otlp/otlp-schema";
+import { otlpSchema } from "../../src/formats/otlp/otlp-schema";
 import type { PushOutcome } from "../../src/ingest/push-format";
 import { validateWriteRequest } from "../../src/remote-write";
 import { MetricType } from "../../src/remote-write/types";
@@ -230,6 +230,7 @@ describe("OTLP/JSON features the JS SDK does not produce", () => {
     expect(json).toMatchObject({ status: 429, headers: { "content-type": "application/json" } });
     expect(JSON.parse(json.body as string)).toEqual({ code: 8, message: "slow down" });
     const protobuf = otlpFormat.respondError!(new RequestError(400, "x", "bad"), coreRequest({ headers: PROTOBUF }));
+    const { RpcStatus } = otlpSchema();
     expect(RpcStatus.toObject(RpcStatus.decode(protobuf.body as Uint8Array))).toEqual({ code: 3, message: "bad" });
   });
 

@@ -15,7 +15,7 @@ import { header, type CoreRequest, type CoreResponse } from "../../http";
 import type { DecodedPush, PushFormat, PushOutcome } from "../../ingest/push-format";
 import { decodeContentEncoding } from "../content-encoding";
 import { decodeOtlpRequest, otlpEncoding, type OtlpEncoding } from "./otlp-request-decoder";
-import { ExportMetricsServiceResponse, RpcStatus } from "./otlp-schema";
+import { otlpSchema } from "./otlp-schema";
 import { otlpToWriteRequest } from "./otlp-to-write-request";
 
 const REJECTIONS_NAMED = 3;
@@ -60,7 +60,10 @@ function exportResponse(outcome: PushOutcome<OtlpDecodedPush>): CoreResponse {
     encoding,
     // OTLP/JSON writes int64 as a decimal string.
     partialSuccess ? { partialSuccess: { ...partialSuccess, rejectedDataPoints: String(rejectedDataPoints) } } : {},
-    () => ExportMetricsServiceResponse.encode(ExportMetricsServiceResponse.fromObject(partialSuccess ? { partialSuccess } : {})).finish(),
+    () => {
+      const { ExportMetricsServiceResponse } = otlpSchema();
+      return ExportMetricsServiceResponse.encode(ExportMetricsServiceResponse.fromObject(partialSuccess ? { partialSuccess } : {})).finish();
+    },
   );
   return { status: 200, headers: { "content-type": CONTENT_TYPES[encoding] }, body };
 }
@@ -68,7 +71,10 @@ function exportResponse(outcome: PushOutcome<OtlpDecodedPush>): CoreResponse {
 function statusResponse(error: RequestError, request: CoreRequest): CoreResponse {
   const encoding: OtlpEncoding = /json/i.test(header(request, "content-type") ?? "") ? "json" : "protobuf";
   const status = { code: RPC_CODES[error.status] ?? 2 /* UNKNOWN */, message: error.message };
-  const body = encodeMessage(encoding, status, () => RpcStatus.encode(RpcStatus.fromObject(status)).finish());
+  const body = encodeMessage(encoding, status, () => {
+    const { RpcStatus } = otlpSchema();
+    return RpcStatus.encode(RpcStatus.fromObject(status)).finish();
+  });
   return { status: error.status, headers: { "content-type": CONTENT_TYPES[encoding] }, body };
 }
 

@@ -11,7 +11,7 @@
 import { badRequest, RequestError, unsupportedMediaType } from "../../errors";
 import { header, type CoreRequest } from "../../http";
 import type { ExportMetricsRequest } from "./otlp-model";
-import { ExportMetricsServiceRequest, TO_PLAIN_OBJECT } from "./otlp-schema";
+import { otlpSchema, TO_PLAIN_OBJECT } from "./otlp-schema";
 
 export type OtlpEncoding = "protobuf" | "json";
 
@@ -74,11 +74,13 @@ function decodeJson(body: Uint8Array): ExportMetricsRequest {
     throw badRequest("invalid_otlp", "OTLP/JSON body must be an ExportMetricsServiceRequest object");
   }
   rewriteExemplarIds(json);
+  const { ExportMetricsServiceRequest } = otlpSchema();
   const message = ExportMetricsServiceRequest.fromObject(json as Record<string, unknown>);
   return ExportMetricsServiceRequest.toObject(message, TO_PLAIN_OBJECT) as ExportMetricsRequest;
 }
 
 function decodeProtobuf(body: Uint8Array): ExportMetricsRequest {
+  const { ExportMetricsServiceRequest } = otlpSchema();
   const message = ExportMetricsServiceRequest.decode(body);
   return ExportMetricsServiceRequest.toObject(message, TO_PLAIN_OBJECT) as ExportMetricsRequest;
 }

@@ -16,11 +16,29 @@
 import protobuf from "protobufjs";
 import descriptor from "../proto/otlp-metrics.json" with { type: "json" };
 
-const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+export interface OtlpSchema {
+  ExportMetricsServiceRequest: protobuf.Type;
+  ExportMetricsServiceResponse: protobuf.Type;
+  RpcStatus: protobuf.Type;
+}
 
-export const ExportMetricsServiceRequest = root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest");
-export const ExportMetricsServiceResponse = root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse");
-export const RpcStatus = root.lookupType("google.rpc.Status");
+let schema: OtlpSchema | undefined;
+
+/**
+ * The types, built on first use rather than at import: `Root.fromJSON` over the descriptor was ~6 ms of the ingest
+ * function's module init (issue #8, docs/performance.md), and only OTLP requests need it.
+ */
+export function otlpSchema(): OtlpSchema {
+  if (!schema) {
+    const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+    schema = {
+      ExportMetricsServiceRequest: root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest"),
+      ExportMetricsServiceResponse: root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse"),
+      RpcStatus: root.lookupType("google.rpc.Status"),
+    };
+  }
+  return schema;
+}
 
 /**
  * protobufjs → plain objects in one shape for both encodings: 64-bit integers as decimal strings (no `Long`,
