@@ -1,8 +1,8 @@
 /**
  * What-if for cold start (docs/performance.md): how much module init each heavy dependency costs, by bundling
- * every function as SST does (cold-start.bench.ts) and again with that dependency replaced by an empty stub —
- * i.e. "if it were loaded lazily, or not at all, how fast would init be". The stubbed bundles do not run; this
- * only measures. Not part of `npm run bench`.
+ * every function as SST does (cold-start.bench.ts, code splitting included) and again with that dependency
+ * replaced by an empty stub — i.e. "if it were loaded lazily, or not at all, how fast would init be". The stubbed
+ * bundles do not run; this only measures init (and the bytes it loads). Not part of `npm run bench`.
  *
  *   tsx bench/cold-start-variants.ts [processes=9]
  */
@@ -10,34 +10,37 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build, type Plugin } from "esbuild";
-import { IMPORT_TIMER, SST_LIKE_OPTIONS } from "./cold-start.bench";
+import type { Plugin } from "esbuild";
+import { bundleFunction, IMPORT_TIMER } from "./cold-start.bench";
 import { median } from "./lib/measure";
 
-/** Replaces imports of `filter` with `contents`. */
+/** Replaces ampgate's own imports of `filter` with `contents` (the SDK's imports of the same package are kept). */
 function stub(filter: RegExp, contents: string): Plugin {
   const namespace = `stub-${filter.source.replace(/\W+/g, "-")}`;
+  const ours = /\/(packages|functions)\//;
   return {
     name: namespace,
     setup(builder) {
-      builder.onResolve({ filter }, (args) => ({ path: args.path, namespace }));
+      builder.onResolve({ filter }, (args) => (ours.test(args.importer) ? { path: args.path, namespace } : undefined));
       builder.onLoad({ filter: /.*/, namespace }, () => ({ contents, loader: "js" }));
     },
   };
 }
 
-const SSM_AND_CREDENTIALS = [
-  stub(/^@aws-sdk\/client-ssm$/, "export class SSMClient { send() {} } export class GetParametersCommand {}"),
-  stub(/^@aws-sdk\/credential-provider-node$/, "export const defaultProvider = () => async () => ({});"),
+/** The SigV4 signer's libraries: through @smithy/core's barrels they pull SDK protocol code the lazy clients share. */
+const SIGNER = [
+  stub(/^@smithy\/signature-v4$/, "export class SignatureV4 {}"),
+  stub(/^@smithy\/hash-node$/, "export class Hash {}"),
+  stub(/^@aws-sdk\/credential-provider-env$/, "export const fromEnv = () => async () => ({});"),
 ];
-const S3 = [stub(/^@aws-sdk\/client-s3$/, "export class S3Client {} export class GetObjectCommand {} export class PutObjectCommand {} export class NoSuchKey extends Error {} export class S3ServiceException extends Error {}")];
-const PROTOBUFJS_FULL = [stub(/^protobufjs$/, "export default { Root: { fromJSON: () => ({ lookupType: () => ({}), lookupEnum: () => ({ values: {} }) }) }, util: {} };")];
+const PROTOBUFJS_FULL = [stub(/^protobufjs$/, "export default { Root: { fromJSON: () => ({ lookupType: () => ({}) }) }, util: {} };")];
+const PROMQL_PARSER = [stub(/^@prometheus-io\/lezer-promql$/, "export const parser = {};")];
 
 const VARIANTS: Record<string, Plugin[]> = {
   "as built": [],
-  "without SSM client + credential chain": SSM_AND_CREDENTIALS,
-  "… and without the S3 client": [...SSM_AND_CREDENTIALS, ...S3],
-  "… and without full protobufjs (OTLP schema)": [...SSM_AND_CREDENTIALS, ...S3, ...PROTOBUFJS_FULL],
+  "without the SigV4 signer's libraries": SIGNER,
+  "without full protobufjs (OTLP)": PROTOBUFJS_FULL,
+  "without the PromQL parser": PROMQL_PARSER,
 };
 
 const processes = Number(process.argv[2] ?? 9);
@@ -48,9 +51,8 @@ process.stdout.write(`| function | ${Object.keys(VARIANTS).join(" | ")} |\n|---|
 for (const fn of ["ingest", "query", "webhook", "poll"]) {
   const files: Array<{ file: string; bytes: number }> = [];
   for (const [name, plugins] of Object.entries(VARIANTS)) {
-    const file = join(dir, `${fn}-${name.replace(/\W+/g, "-")}.mjs`);
-    const built = await build({ ...SST_LIKE_OPTIONS, entryPoints: [join(root, "functions", `${fn}.ts`)], outfile: file, absWorkingDir: root, plugins });
-    files.push({ file, bytes: Object.values(built.metafile!.outputs)[0]!.bytes });
+    const built = await bundleFunction(join(root, "functions", `${fn}.ts`), join(dir, `${fn}-${name.replace(/\W+/g, "-")}`), plugins);
+    files.push({ file: built.entry, bytes: built.initBytes });
   }
   // Interleaved fresh processes, as in cold-start.bench.ts.
   const times = files.map(() => [] as number[]);
