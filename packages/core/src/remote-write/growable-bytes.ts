@@ -1,8 +1,10 @@
 /**
  * An append-only byte buffer that grows by doubling, for the fast ingest path's outputs (fast-ingest.ts,
- * snappy-splice.ts). Short copies use a byte loop: at the 20–200 byte runs typical there, `set(subarray())`
- * costs more in the view it allocates than in the copying.
+ * snappy-splice.ts). Copies go through copy-bytes.ts: the 20–200 byte runs typical there are dominated by
+ * per-call costs, not by the bytes.
  */
+import { copyBytes } from "./copy-bytes";
+
 export class GrowableBytes {
   buf: Uint8Array;
   pos = 0;
@@ -21,15 +23,8 @@ export class GrowableBytes {
 
   /** Appends `from[start, end)`; room must have been reserved. */
   copy(from: Uint8Array, start: number, end: number): void {
-    const { buf } = this;
-    let pos = this.pos;
-    if (end - start > 64) {
-      buf.set(from.subarray(start, end), pos);
-      pos += end - start;
-    } else {
-      for (let i = start; i < end; i++) buf[pos++] = from[i]!;
-    }
-    this.pos = pos;
+    copyBytes(from, start, end, this.buf, this.pos);
+    this.pos += end - start;
   }
 
   /** Appends an unsigned varint (< 2^32); room must have been reserved. */

@@ -26,6 +26,7 @@
  */
 import { compress } from "snappyjs";
 import { badRequest, payloadTooLarge } from "../errors";
+import { copyBytes } from "./copy-bytes";
 
 /** Stream-identifier chunk that starts the framed format ("sNaPpY"), which remote write forbids. */
 const FRAMED_SNAPPY_MAGIC = [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x50, 0x59];
@@ -48,12 +49,6 @@ const MAX_REPRESENTABLE_LENGTH = 0x7fffffff;
  * can never be met, so it is refused before the output is allocated.
  */
 const MAX_EXPANSION = 64 / 3;
-
-/**
- * Copies and literals shorter than this are moved byte by byte: for the short elements remote write bodies
- * are made of (label values, repeated names) that beats the call into `set`/`copyWithin` (measured, issue #8).
- */
-const SHORT_MOVE = 16;
 
 export function decompressSnappyBlock(body: Uint8Array, maxDecodedBytes: number): Uint8Array {
   if (body.length === 0) {
@@ -134,11 +129,7 @@ function decodeElements(body: Uint8Array, start: number, decodedLength: number):
         throw invalidSnappy(`literal of ${length} bytes at byte ${elementStart} runs past the end of the body (truncated?)`);
       }
       if (length > decodedLength - produced) throw tooLong(decodedLength, elementStart);
-      if (length < SHORT_MOVE) {
-        for (let i = 0; i < length; i++) out[produced + i] = body[pos + i]!;
-      } else {
-        out.set(body.subarray(pos, pos + length), produced);
-      }
+      copyBytes(body, pos, pos + length, out, produced);
       pos += length;
       produced += length;
     } else {
@@ -166,11 +157,11 @@ function decodeElements(body: Uint8Array, start: number, decodedLength: number):
       }
       if (length > decodedLength - produced) throw tooLong(decodedLength, elementStart);
       const from = produced - offset;
-      if (length < SHORT_MOVE || offset < length) {
-        // byte by byte also gives overlapping copies (offset < length) their run-length meaning
+      if (offset < length) {
+        // byte by byte gives overlapping copies (offset < length) their run-length meaning
         for (let i = 0; i < length; i++) out[produced + i] = out[from + i]!;
       } else {
-        out.copyWithin(produced, from, from + length);
+        copyBytes(out, from, from + length, out, produced);
       }
       produced += length;
     }
