@@ -35,6 +35,8 @@ export interface ColdInvocation {
   initMs: number;
   /** The first request, then the second (warm) one. */
   requestMs: [number, number];
+  /** CPU time of the process during each request (all threads: main, GC, libuv). */
+  requestCpuMs: [number, number];
 }
 
 export interface ColdRequestEnvironment {
@@ -127,10 +129,10 @@ export async function startColdRequestEnvironment(): Promise<ColdRequestEnvironm
     const { stdout } = await run(process.execPath, [INVOKER, bundle, file], { cwd: tmpdir(), env: environment(fn), maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
     const line = stdout.split("\n").find((l) => l.startsWith("COLD-INVOKE "));
     if (!line) throw new Error(`${fn}: the invocation printed no result:\n${stdout.slice(-2000)}`);
-    const outcome = JSON.parse(line.slice("COLD-INVOKE ".length)) as { initMs: number; requestMs: [number, number]; results: Array<{ statusCode?: number; body?: string }> };
+    const outcome = JSON.parse(line.slice("COLD-INVOKE ".length)) as ColdInvocation & { results: Array<{ statusCode?: number; body?: string }> };
     const failed = outcome.results.find((r) => r.statusCode !== undefined && (r.statusCode < 200 || r.statusCode >= 300));
     if (failed) throw new Error(`${fn}: a benched request failed with ${failed.statusCode}: ${failed.body}`);
-    return { initMs: outcome.initMs, requestMs: outcome.requestMs };
+    return { initMs: outcome.initMs, requestMs: outcome.requestMs, requestCpuMs: outcome.requestCpuMs };
   }
 
   return {

@@ -4,21 +4,27 @@
 //
 //   node bench/lib/cold-invoke.mjs <bundle.mjs> <invocation.json>
 //   invocation.json: { "functionName": "...", "timeoutMs": 30000, "events": [event, event, ...] }
-// Prints one line: COLD-INVOKE {"initMs":…,"requestMs":[…],"results":[…]} (handlers log to stdout too).
+// Prints one line: COLD-INVOKE {"initMs":…,"initCpuMs":…,"requestMs":[…],"requestCpuMs":[…],"results":[…]} (handlers
+// log to stdout too). CPU is the process's (process.cpuUsage), so that the bench can model Lambda's CPU share.
 import { readFileSync } from "node:fs";
 
 await import("node:http");
 const [bundle, invocationFile] = process.argv.slice(2);
 const { functionName, timeoutMs, events } = JSON.parse(readFileSync(invocationFile, "utf8"));
 
+const cpuMs = () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; };
 const started = performance.now();
+const initCpuStarted = cpuMs();
 const { handler } = await import(bundle);
 const initMs = performance.now() - started;
+const initCpuMs = cpuMs() - initCpuStarted;
 
 const requestMs = [];
+const requestCpuMs = [];
 const results = [];
 for (const [i, event] of events.entries()) {
   const invoked = performance.now();
+  const cpuStarted = cpuMs();
   const context = {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -35,8 +41,9 @@ for (const [i, event] of events.entries()) {
   };
   const result = await handler(event, context);
   requestMs.push(performance.now() - invoked);
+  requestCpuMs.push(cpuMs() - cpuStarted);
   results.push(result && typeof result === "object" && "statusCode" in result ? { statusCode: result.statusCode, body: String(result.body ?? "").slice(0, 300) } : { ok: true });
 }
-process.stdout.write(`\nCOLD-INVOKE ${JSON.stringify({ initMs, requestMs, results })}\n`);
+process.stdout.write(`\nCOLD-INVOKE ${JSON.stringify({ initMs, initCpuMs, requestMs, requestCpuMs, results })}\n`);
 // Keep-alive sockets of the SDK and the AMP client would hold the process open; Lambda freezes it instead.
 process.exit(0);
