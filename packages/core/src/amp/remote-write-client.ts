@@ -3,7 +3,7 @@
  *
  *   const writer = createAmpWriter({ client: createAmpHttpClient({ endpoint, signer }), log });
  *   const result = await writer.write(batch, { deadline: Date.now() + context.getRemainingTimeInMillis() });
- *   // on failure: throws AmpWriteError → ampWriteErrorToRequestError(error) is what the sender sees
+ *   // on failure: throws AmpWriteError → writeErrorToRequestError(error) is what the sender sees (errors.ts)
  *
  * Steps: split by AMP's request size limit → for each part, in order: encode → snappy → signed POST to
  * `/api/v1/remote_write` with the remote-write 1.0 headers (reference §1.3) → retry as retry-policy.ts decides.

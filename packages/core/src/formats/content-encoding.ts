@@ -6,7 +6,7 @@
  * inflating (zlib's `maxOutputLength`), so a small "zip bomb" cannot allocate more than the limit.
  *
  * Remote write's snappy is not a Content-Encoding in this sense (the body *is* snappy); its route uses the
- * remote-write snappy guard instead.
+ * remote-write snappy decoder (remote-write/snappy.ts) instead.
  */
 import zlib from "node:zlib";
 import { badRequest, payloadTooLarge, RequestError, unsupportedMediaType } from "../errors";

@@ -7,7 +7,8 @@
  *   cd packages/core/src/formats/proto && npx pbjs -t json -p . \
  *     opentelemetry/proto/collector/metrics/v1/metrics_service.proto google/rpc/status.proto -o otlp-metrics.json
  *
- * (packages/core/test/formats/otlp-schema.test.ts fails if the descriptor and the .proto files drift apart.)
+ * ("OTLP descriptor" in packages/core/test/formats/otlp-names.test.ts fails if the descriptor and the .proto files
+ * drift apart.)
  *
  * Reflection rather than a hand-written decoder (as remote write has): OTLP requests from a home or small fleet
  * are small and infrequent, the schema is large, and nothing here needs bit-exact NaN handling — staleness is a
