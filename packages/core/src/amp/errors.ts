@@ -3,6 +3,7 @@
  * API answers. Retry decisions (retry-policy.ts) and client statuses are both read off `kind`, never off strings.
  */
 import { RequestError } from "../errors";
+import { oneLine } from "../one-line";
 import type { TransportError } from "./http-transport";
 
 export type AmpWriteErrorKind =
@@ -69,14 +70,6 @@ const KIND_BY_STATUS: Readonly<Record<number, AmpWriteErrorKind>> = {
 
 export function kindOfStatus(status: number): AmpWriteErrorKind {
   return KIND_BY_STATUS[status] ?? (status >= 500 ? "server" : status >= 400 ? "rejected" : "configuration");
-}
-
-const MAX_MESSAGE_CHARS = 300;
-
-/** A response body or error text as one printable line of at most `max` characters. */
-export function oneLine(text: string, max = MAX_MESSAGE_CHARS): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 export function ampErrorFromResponse(status: number, body: Uint8Array, retryAfterMs: number | undefined): AmpWriteError {

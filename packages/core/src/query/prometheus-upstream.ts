@@ -14,6 +14,7 @@ import { withoutAmpTenant } from "../amp/errors";
 import type { AmpRequest, AmpResponse } from "../amp/signed-client";
 import { RequestError } from "../errors";
 import type { Logger } from "../log/logger";
+import { oneLine } from "../one-line";
 import { badData, executionError, queryTimeout, upstreamUnavailable } from "./prometheus-errors";
 import { describeDuration, parseDurationParam } from "./prometheus-time";
 import { upstreamTimeoutMs, type QueryLimits } from "./query-limits";
@@ -144,8 +145,6 @@ function upstreamMessage(json: Uint8Array): string {
   }
   return oneLine(withoutAmpTenant(text));
 }
-
-const oneLine = (text: string) => text.replace(/\s+/g, " ").trim().slice(0, 300);
 
 function upstreamError(status: number, json: Uint8Array, headers: Record<string, string>, context: UpstreamContext): RequestError {
   const message = upstreamMessage(json);

@@ -13,6 +13,7 @@
  * - `stopsRun`: every further call would fail the same way (401 credentials, 190 daily limit), so the run stops
  *   calling the API instead of burning calls and log lines.
  */
+import { oneLine } from "../one-line";
 
 export type SwitchBotErrorReason =
   | "unauthorized"
@@ -108,12 +109,6 @@ export function reasonForHttpStatus(status: number): SwitchBotErrorReason {
   return "http_error";
 }
 
-/** Server-provided text is untrusted: keep it to one short line. */
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
 export class SwitchBotError extends Error {
   override readonly name = "SwitchBotError";
   readonly retryable: boolean;
@@ -130,7 +125,8 @@ export class SwitchBotError extends Error {
     readonly serverMessage = "",
   ) {
     const traits = TRAITS[reason];
-    super(`SwitchBot ${operation}: ${code} ${traits.meaning}${serverMessage ? `: "${oneLine(serverMessage)}"` : ""}`);
+    // Server-provided text is untrusted: one short line of it.
+    super(`SwitchBot ${operation}: ${code} ${traits.meaning}${serverMessage ? `: "${oneLine(serverMessage, 200)}"` : ""}`);
     this.retryable = traits.retryable ?? false;
     this.deviceUnavailable = traits.deviceUnavailable ?? false;
     this.stopsRun = traits.stopsRun ?? false;

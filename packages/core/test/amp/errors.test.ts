@@ -5,7 +5,6 @@ import {
   ampErrorFromResponse,
   ampErrorToRequestError,
   kindOfStatus,
-  oneLine,
   writeErrorToRequestError,
   type AmpWriteErrorKind,
 } from "../../src/amp/errors";
@@ -90,14 +89,5 @@ describe("ampErrorToRequestError — what the ingest client sees", () => {
     expect(writeErrorToRequestError(new TypeError("boom")).status).toBe(500);
     const own = new RequestError(400, "x", "y");
     expect(writeErrorToRequestError(own)).toBe(own);
-  });
-});
-
-describe("oneLine", () => {
-  it("removes control characters and collapses whitespace", () => {
-    expect(oneLine("a\r\n\tb\u0000  c\u007f")).toBe("a b c");
-  });
-  it("truncates with an ellipsis", () => {
-    expect(oneLine("abcdef", 4)).toBe("abc…");
   });
 });
