@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body";
 
 export interface S3Server {
   /** http://127.0.0.1:<port>: the client's `endpoint`, with path-style addressing. */
@@ -56,15 +57,13 @@ export async function startS3Server(): Promise<S3Server> {
   }
 
   const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    void readBody(request).then((received) => {
       seenHeaders.push(request.headers);
       const key = decodeURIComponent(new URL(request.url ?? "/", "http://s3").pathname);
-      const { status, body, headers } = answer(request.method, key, request.headers, Buffer.concat(chunks));
+      const { status, body, headers } = answer(request.method, key, request.headers, received);
       response.writeHead(status, { "content-type": "application/xml", ...headers });
       response.end(body);
-    });
+    }).catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body";
 
 interface StoredParameter {
   name: string;
@@ -171,13 +172,8 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     requests++;
     const target = String(req.headers["x-amz-target"] ?? "");
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY_BYTES) return reply(res, 413, { __type: "ValidationException", message: "request too large" });
-      chunks.push(chunk as Buffer);
-    }
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body) return reply(res, 413, { __type: "ValidationException", message: "request too large" });
     if (req.method !== "POST" || !target.startsWith("AmazonSSM.")) {
       return reply(res, 400, { __type: "UnknownOperationException", message: `unsupported request ${req.method} ${target}` });
     }
@@ -185,7 +181,7 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
     const implementation = operations[operation];
     if (!implementation) return reply(res, 400, { __type: "UnknownOperationException", message: `operation ${operation} is not implemented by the local SSM endpoint` });
     try {
-      const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+      const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
       options.onRequest?.(operation, input);
       reply(res, 200, implementation(input));
     } catch (error) {

@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 import { matchRoute } from "./http-router";
+import { readBody } from "./read-body";
 import { buildHttpEvent, lambdaContext, loadHandler, writeResult } from "./lambda-host";
 import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
 import { startSsmServer, type SsmServer } from "./ssm-server";
@@ -61,24 +62,6 @@ export interface LocalStack {
   readonly standin?: AmpStandin;
   readonly ssm: SsmServer;
   stop(): Promise<void>;
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolvePromise, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        resolvePromise(undefined);
-        request.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on("end", () => resolvePromise(size > limit ? undefined : Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {

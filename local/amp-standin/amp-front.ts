@@ -25,6 +25,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { decodeWriteRequest } from "@ampgate/core/remote-write/codec";
 import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
+import { readBody } from "../read-body";
 import { ampAnswerForPrometheusWrite } from "./prometheus-answers";
 import { createSigV4Verifier, type KnownCredential } from "./sigv4-verifier";
 
@@ -151,7 +152,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
     const method = request.method ?? "GET";
     const entry: StandinLogEntry = { at: new Date().toISOString(), method, path, status: 0, outcome: "", bytes: 0, ampRequestId: randomUUID() };
     try {
-      const body = await readBody(request, maxBodyBytes);
+      const body = await readLimitedBody(request, maxBodyBytes);
       entry.bytes = body.byteLength;
       const verdict = verify({ method, path, rawQuery, headers: request.headersDistinct, body });
       if (!verdict.ok) throw new Rejection(403, verdict.reason, verdict.errorType, verdict.message);
@@ -256,24 +257,17 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
     }
   };
 
-  const readBody = (request: IncomingMessage, limit: number): Promise<Uint8Array> =>
-    new Promise((resolve, reject) => {
-      const declared = Number(request.headers["content-length"] ?? "0");
-      const tooLarge = () => new Rejection(413, "too_large", "ValidationException", `Request size exceeds the limit of ${limit} bytes`);
-      if (declared > limit) {
-        request.resume();
-        reject(tooLarge());
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      request.on("data", (chunk: Buffer) => {
-        size += chunk.byteLength;
-        if (size <= limit) chunks.push(chunk);
-      });
-      request.on("end", () => (size > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-      request.on("error", reject);
-    });
+  /** A body over the limit is a 413: at once when Content-Length says so, otherwise once the body has passed it. */
+  const readLimitedBody = async (request: IncomingMessage, limit: number): Promise<Uint8Array> => {
+    const tooLarge = () => new Rejection(413, "too_large", "ValidationException", `Request size exceeds the limit of ${limit} bytes`);
+    if (Number(request.headers["content-length"] ?? "0") > limit) {
+      request.resume();
+      throw tooLarge();
+    }
+    const body = await readBody(request, limit);
+    if (!body) throw tooLarge();
+    return body;
+  };
 
   const server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { STATUS_CODES } from "node:http";
+import { readBody } from "../read-body";
 import type { FaultKind, ProxyFault } from "./faults";
 
 export interface FaultRule {
@@ -107,15 +108,6 @@ function serialise(answer: UpstreamAnswer, declaredLength = answer.body.byteLeng
   return Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), answer.body]);
 }
 
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
-}
-
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
   const random = seededRandom(options.seed ?? 1);
@@ -151,7 +143,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       });
       outgoing.on("error", reject);
       outgoing.on("response", (incoming) => {
-        readAll(incoming).then((answerBody) => {
+        readBody(incoming).then((answerBody) => {
           exchange.forwarded = true;
           exchange.upstreamStatus = incoming.statusCode ?? 502;
           stats.forwarded += 1;
@@ -200,7 +192,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       request.on("end", () => socket.resetAndDestroy());
       return;
     }
-    const body = await readAll(request);
+    const body = await readBody(request);
     exchange.requestBytes = body.byteLength;
     const forwardsFirst = fault.kind === "drip" || fault.kind === "delay" || fault.kind === "reset" ||
       ((fault.kind === "respond" || fault.kind === "stall") && fault.afterForward === true);
@@ -250,7 +242,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         await apply(rule.fault, request, response, exchange);
         return;
       }
-      const body = await readAll(request);
+      const body = await readBody(request);
       exchange.requestBytes = body.byteLength;
       reply(response, await forward(request, body, exchange));
     } catch (error) {

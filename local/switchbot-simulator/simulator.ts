@@ -25,6 +25,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../read-body";
 import { DAILY_LIMIT, FaultTable, type ActiveFault, type FaultRule, type SimEndpoint } from "./faults";
 import { createHome, type Fields, type SimDevice, type SimRemote } from "./home";
 import { deliver, WebhookRegistry, type Delivery, type EmitOptions, type Envelope } from "./webhooks";
@@ -299,15 +300,12 @@ export async function startSwitchbotSimulator(options: SwitchbotSimulatorOptions
   }
 
   const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    void readBody(request).then((raw) => {
       const path = new URL(request.url ?? "/", "http://simulator").pathname;
-      const raw = Buffer.concat(chunks);
       const serve = path.startsWith("/_simulator/") ? serveControl : serveApi;
-      serve(request, response, path, raw).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 500, { message: (error as Error).message });
-      });
+      return serve(request, response, path, raw);
+    }).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { message: (error as Error).message });
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));

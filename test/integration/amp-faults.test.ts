@@ -17,6 +17,7 @@ import { decodeWriteRequest } from "@ampgate/core/remote-write/codec";
 import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { createSigV4Verifier } from "../../local/amp-standin/sigv4-verifier";
+import { readBody } from "../../local/read-body";
 
 const REGION = "eu-west-1";
 const CREDENTIALS = { accessKeyId: "ASIAFAULTTEST", secretAccessKey: "fault-test-secret-key", sessionToken: "fault-test-session-token" };
@@ -39,15 +40,6 @@ let accepted: WriteRequest[] = [];
 let badSignatures = 0;
 
 const verify = createSigV4Verifier({ region: REGION, credentials: [CREDENTIALS] });
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
-}
 
 async function scriptedAmp(request: IncomingMessage, response: ServerResponse) {
   const body = await readBody(request);

@@ -87,6 +87,14 @@ describe("bad input is a 4xx that names the problem, and nothing reaches AMP", (
     expect(stack.standin!.stats.writesAccepted).toBe(before);
   });
 
+  it("a body over API Gateway's 10 MB → its own 413, read to the end and answered on the same connection", async () => {
+    const before = stack.standin!.stats.writesAccepted;
+    const response = await push(new Uint8Array(10 * 1024 * 1024 + 1));
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.text)).toEqual({ message: "Request Entity Too Large" });
+    expect(stack.standin!.stats.writesAccepted).toBe(before);
+  });
+
   it("unsorted labels → 400 naming the series (the spec requires senders to sort)", async () => {
     const before = stack.standin!.stats.writesAccepted;
     const response = await push(snappy(batch([["zone", "b"], ["__name__", "unsorted_probe"], ["area", "a"]], 42)));

@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSwitchBotClient } from "@ampgate/core/switchbot/client";
+import { readBody } from "../../local/read-body";
 import { BALCONY_METER, HUB_MINI, LIVING_METER, OFFICE_CO2, WASHING_PLUG } from "../../local/switchbot-simulator/home";
 import { washingMachineWatts } from "../../local/switchbot-simulator/loads";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
@@ -19,10 +20,8 @@ const received: Array<Record<string, unknown>> = [];
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
   receiver = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body: JSON.parse(body) as unknown });
+    void readBody(request).then((body) => {
+      received.push({ headers: request.headers, body: JSON.parse(body.toString("utf8")) as unknown });
       response.writeHead(204).end();
     });
   });

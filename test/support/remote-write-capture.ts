@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../../local/read-body";
 
 export interface CapturedWrite {
   method: string;
@@ -22,10 +23,8 @@ export interface RemoteWriteCapture {
 export async function startRemoteWriteCapture(): Promise<RemoteWriteCapture> {
   const writes: CapturedWrite[] = [];
   const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      writes.push({ method: request.method ?? "", path: request.url ?? "", headers: request.headers, body: Buffer.concat(chunks) });
+    void readBody(request).then((body) => {
+      writes.push({ method: request.method ?? "", path: request.url ?? "", headers: request.headers, body });
       response.writeHead(204).end();
     });
   });

@@ -6,6 +6,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../../../local/read-body";
 
 export interface Invocation {
   functionName: string;
@@ -22,9 +23,7 @@ export interface LambdaStandIn {
 export async function startLambdaStandIn(functions: Record<string, (event: unknown) => unknown>): Promise<LambdaStandIn> {
   const invocations: Invocation[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
+    void readBody(req).then(async (raw) => {
       const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? "");
       const functionName = decodeURIComponent(match?.[1] ?? "");
       const fn = functions[functionName];
@@ -33,7 +32,7 @@ export async function startLambdaStandIn(functions: Record<string, (event: unkno
         res.end(JSON.stringify({ Type: "User", Message: `Function not found: ${functionName}` }));
         return;
       }
-      const payload: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "null");
+      const payload: unknown = JSON.parse(raw.toString("utf8") || "null");
       invocations.push({ functionName, invocationType: String(req.headers["x-amz-invocation-type"] ?? "RequestResponse"), payload });
       try {
         const result = await fn(payload);

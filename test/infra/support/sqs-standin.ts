@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../../../local/read-body";
 
 interface StoredMessage {
   id: string;
@@ -74,9 +75,7 @@ export async function startSqsStandIn(queueNames: string[], accountId = "1234567
   };
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    void readBody(req).then((raw) => {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^AmazonSQS\./, "");
       const reply = (status: number, body: unknown) => {
         res.writeHead(status, { "content-type": "application/x-amz-json-1.0" });
@@ -85,7 +84,7 @@ export async function startSqsStandIn(queueNames: string[], accountId = "1234567
       const implementation = operations[operation];
       if (!implementation) return reply(400, { __type: "com.amazonaws.sqs#UnsupportedOperation", message: `${operation} is not implemented here` });
       try {
-        reply(200, implementation(JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")));
+        reply(200, implementation(JSON.parse(raw.toString("utf8") || "{}")));
       } catch (error) {
         reply(400, { __type: `com.amazonaws.sqs#${(error as { type?: string }).type ?? "InvalidParameterValue"}`, message: (error as Error).message });
       }

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { readBody } from "../../../local/read-body";
 import { buildLikeSst } from "./sst-node-build";
 
 export interface BuildRequest {
@@ -109,10 +110,8 @@ export async function startRpcStandIn(options: RpcStandInOptions): Promise<RpcSt
   };
 
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const { method, params } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { method: string; params: unknown[] };
+    void readBody(req).then(async (raw) => {
+      const { method, params } = JSON.parse(raw.toString("utf8")) as { method: string; params: unknown[] };
       const implementation = methods[method];
       const reply = (body: unknown) => {
         res.writeHead(200, { "content-type": "application/json" });
