@@ -10,19 +10,18 @@
  * Optional per-token limits (`maxBodyBytes`, `maxRequestsPerMinute`) tighten the global ones.
  */
 import * as v from "valibot";
+import { isReservedLabelName, isValidLabelName, LABEL_NAME_RULE } from "../remote-write/names";
 import { parseTokenParameter, TOKEN_NAME, TOKEN_SHA256 } from "./token-parameter";
 
 export { TokenConfigError } from "./token-parameter";
-
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 const IngestTokenSchema = v.object({
   name: TOKEN_NAME,
   sha256: TOKEN_SHA256,
   labels: v.optional(
     v.record(
-      v.pipe(v.string(), v.regex(LABEL_NAME, "label names must match [a-zA-Z_][a-zA-Z0-9_]*"),
-        v.check((name) => !name.startsWith("__"), "label names starting with __ are reserved")),
+      v.pipe(v.string(), v.check(isValidLabelName, `label names must match ${LABEL_NAME_RULE}`),
+        v.check((name) => !isReservedLabelName(name), "label names starting with __ are reserved")),
       v.pipe(v.string(), v.minLength(1, "label values must not be empty")),
     ),
   ),

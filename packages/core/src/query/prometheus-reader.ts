@@ -3,11 +3,12 @@
  * every read goes through the same enforcement and upstream path as the Prometheus API itself.
  */
 import { RequestError } from "../errors";
+import { isValidLabelName } from "../remote-write/names";
 import { type EndpointCall, upstreamContext } from "./query-context";
 import { callUpstream } from "./prometheus-upstream";
 import { badData, executionError } from "./prometheus-errors";
 import { enforceMatchList, injectIntoQuery } from "./promql/enforce-matchers";
-import { LEGACY_LABEL_NAME, type LabelMatcher } from "./promql/label-matcher";
+import type { LabelMatcher } from "./promql/label-matcher";
 import { checkRangeQuery } from "./query-limits";
 
 /** `[unix seconds, "value"]`, values as strings ("NaN", "+Inf" legal). */
@@ -97,7 +98,7 @@ export async function labelValues(call: EndpointCall, label: string, matches: re
  * names (reference §4.3). Anything else is refused before it reaches a URL.
  */
 export function checkLabelNameInPath(name: string): void {
-  if (!LEGACY_LABEL_NAME.test(name)) throw badData(`invalid label name ${JSON.stringify(name.slice(0, 60))}`);
+  if (!isValidLabelName(name)) throw badData(`invalid label name ${JSON.stringify(name.slice(0, 60))}`);
 }
 
 /** Prometheus sample strings → numbers; NaN/±Inf become null (JSON has no NaN; Grafana shows a gap). */

@@ -19,6 +19,7 @@
  * A push is all-or-nothing, as at the Pushgateway: the first error rejects the body with a 400 naming the line.
  */
 import { badRequest } from "../../errors";
+import { isValidMetricName, LABEL_NAME_RULE, METRIC_NAME_RULE } from "../../remote-write/names";
 import type { Label } from "../../remote-write/types";
 
 export type ExpositionDialect = "text" | "openmetrics";
@@ -57,9 +58,10 @@ export interface ParsedExposition {
   families: Map<string, MetricFamily>;
 }
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const FULL_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+/** A name at the start of the rest of a line (the grammar's tokens: what follows decides whether it is complete). */
+const METRIC_NAME = new RegExp(`^${METRIC_NAME_RULE}`);
+const LABEL_NAME = new RegExp(`^${LABEL_NAME_RULE}`);
+const QUOTED_NAMES_UNSUPPORTED = `quoted (UTF-8) metric and label names are not supported: AMP accepts only ${METRIC_NAME_RULE} names`;
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL_VALUES: Record<string, number> = {
   nan: Number.NaN, inf: Infinity, "+inf": Infinity, "-inf": -Infinity,
@@ -123,7 +125,7 @@ class SampleLine {
       this.skipBlanks();
       if (this.text[this.pos] === "}") break;
       if (this.text[this.pos] === '"') {
-        throw new ParseError("quoted (UTF-8) metric and label names are not supported: AMP accepts only [a-zA-Z_:][a-zA-Z0-9_:]* names");
+        throw new ParseError(QUOTED_NAMES_UNSUPPORTED);
       }
       const name = this.match(LABEL_NAME, "a label name");
       this.skipBlanks();
@@ -171,7 +173,7 @@ function parseTimestamp(raw: string, dialect: ExpositionDialect): number {
 function parseSampleLine(text: string, line: number, dialect: ExpositionDialect): ExpositionSample {
   const cursor = new SampleLine(text);
   if (text.startsWith("{")) {
-    throw new ParseError("quoted (UTF-8) metric and label names are not supported: AMP accepts only [a-zA-Z_:][a-zA-Z0-9_:]* names");
+    throw new ParseError(QUOTED_NAMES_UNSUPPORTED);
   }
   const name = cursor.match(METRIC_NAME, "a metric name");
   cursor.skipBlanks();
@@ -245,7 +247,7 @@ class ExpositionReader {
       return;
     }
     const [, keyword, name, rest = ""] = match;
-    if (!FULL_METRIC_NAME.test(name!)) throw new ParseError(`invalid metric name ${JSON.stringify(name)} in ${keyword}`);
+    if (!isValidMetricName(name!)) throw new ParseError(`invalid metric name ${JSON.stringify(name)} in ${keyword}`);
     const family = this.family(name!);
     if (keyword === "HELP") {
       if (family.help !== undefined) throw new ParseError(`second HELP line for ${name}`);

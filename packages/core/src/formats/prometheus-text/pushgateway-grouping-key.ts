@@ -13,7 +13,7 @@
  */
 import { badRequest } from "../../errors";
 import type { Label } from "../../remote-write/types";
-import { isReservedLabelName, isValidLabelName } from "../../remote-write/names";
+import { isReservedLabelName, isValidLabelName, LABEL_NAME_RULE } from "../../remote-write/names";
 
 const BASE64_SUFFIX = "@base64";
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
@@ -58,7 +58,7 @@ export function parseGroupingKey(rawPath: string): Label[] {
     const base64 = rawName.endsWith(BASE64_SUFFIX);
     const name = base64 ? rawName.slice(0, -BASE64_SUFFIX.length) : rawName;
     if (!isValidLabelName(name) || isReservedLabelName(name)) {
-      throw invalid(`${JSON.stringify(name)} is not a valid grouping label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)`);
+      throw invalid(`${JSON.stringify(name)} is not a valid grouping label name (${LABEL_NAME_RULE}, not starting with __)`);
     }
     if (labels.some((label) => label.name === name)) throw invalid(`grouping label ${JSON.stringify(name)} appears twice`);
     const value = base64 ? decodeBase64Value(segments[i + 1]!, name) : decodeSegment(segments[i + 1]!);

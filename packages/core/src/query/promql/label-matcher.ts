@@ -1,4 +1,5 @@
 /** One label matcher of a PromQL series selector, and how we print selectors (canonically, from parts). */
+import { isValidLabelName, isValidMetricName } from "../../remote-write/names";
 import { encodeStringLiteral } from "./string-literal";
 
 export type MatchOp = "=" | "!=" | "=~" | "!~";
@@ -11,12 +12,9 @@ export interface LabelMatcher {
 
 export const MATCH_OPS: readonly MatchOp[] = ["=", "!=", "=~", "!~"];
 
-/** Names that need no quoting; anything else is printed in Prometheus 3's quoted form `{"a.b"="c"}`. */
-export const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-export const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-
+/** A legacy name (remote-write/names.ts) as it is; anything else in Prometheus 3's quoted form `{"a.b"="c"}`. */
 export function formatLabelName(name: string): string {
-  return LEGACY_LABEL_NAME.test(name) ? name : encodeStringLiteral(name);
+  return isValidLabelName(name) ? name : encodeStringLiteral(name);
 }
 
 export function formatMatcher(matcher: LabelMatcher): string {
@@ -25,10 +23,10 @@ export function formatMatcher(matcher: LabelMatcher): string {
 
 /** `metric{a="b", c=~"d"}`; a metric name that is not a legacy identifier goes inside the braces as `__name__`. */
 export function formatSelector(metricName: string | undefined, matchers: readonly LabelMatcher[]): string {
-  const all = metricName !== undefined && !LEGACY_METRIC_NAME.test(metricName)
+  const all = metricName !== undefined && !isValidMetricName(metricName)
     ? [{ name: "__name__", op: "=" as const, value: metricName }, ...matchers]
     : matchers;
-  const prefix = metricName !== undefined && LEGACY_METRIC_NAME.test(metricName) ? metricName : "";
+  const prefix = metricName !== undefined && isValidMetricName(metricName) ? metricName : "";
   if (prefix && all.length === 0) return prefix;
   return `${prefix}{${all.map(formatMatcher).join(", ")}}`;
 }

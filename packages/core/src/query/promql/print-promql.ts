@@ -9,10 +9,11 @@
  * printer does not know is refused (fail closed), so a new grammar construct cannot smuggle a selector past it.
  */
 import type { SyntaxNode } from "@lezer/common";
+import { isValidLabelName, isValidMetricName } from "../../remote-write/names";
 import { badData } from "../prometheus-errors";
 import { children, type ParsedPromql } from "./parse-promql";
 import { decodeStringLiteral, encodeStringLiteral, StringLiteralError } from "./string-literal";
-import { formatLabelName, formatSelector, LEGACY_LABEL_NAME, LEGACY_METRIC_NAME, type LabelMatcher, type MatchOp } from "./label-matcher";
+import { formatLabelName, formatSelector, type LabelMatcher, type MatchOp } from "./label-matcher";
 
 /** A series selector as written: `metric{…}` has a metric name, `{…}` has none. */
 export interface SeriesSelector {
@@ -115,7 +116,7 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
     for (const part of children(node)) {
       if (part.name === "Identifier") {
         metricName = text(part);
-        if (!LEGACY_METRIC_NAME.test(metricName)) unsupported(part);
+        if (!isValidMetricName(metricName)) unsupported(part);
       } else if (part.name === "LabelMatchers") {
         for (const m of children(part)) {
           if (m.name === "QuotedLabelName") {
@@ -129,7 +130,7 @@ export function printPromql(parsed: ParsedPromql, rewrite: SelectorRewrite = (s)
           const opKind = children(op)[0]?.name ?? "";
           const matchOp = MATCH_OPERATORS[opKind] ?? unsupported(op);
           const label = labelName(name);
-          if (name.name === "LabelName" && !LEGACY_LABEL_NAME.test(label)) unsupported(name);
+          if (name.name === "LabelName" && !isValidLabelName(label)) unsupported(name);
           matchers.push({ name: label, op: matchOp, value: stringValue(value) });
         }
       } else unsupported(part);
