@@ -14,6 +14,7 @@ import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { startAmpStandin, type AmpStandin } from "../../local/amp-standin/amp-front";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
+import { waitFor } from "../support/wait-for";
 
 const REGION = "ap-northeast-1";
 const WORKSPACE = "ws-standin-test";
@@ -64,14 +65,11 @@ async function query(promql: string): Promise<Array<{ metric: Record<string, str
 }
 
 /** Poll until the query returns something (Prometheus makes appended samples queryable almost at once). */
-async function eventually(promql: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+const eventually = (promql: string, timeoutMs = 10_000) =>
+  waitFor(promql, async () => {
     const result = await query(promql);
-    if (result.length > 0 || Date.now() > deadline) return result;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+    return result.length > 0 ? result : undefined;
+  }, timeoutMs);
 
 /** A raw request to the front, signed or not, for the refusal cases. */
 async function rawPost(path: string, payload: Uint8Array, headers: Record<string, string> = {}) {

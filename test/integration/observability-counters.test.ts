@@ -18,7 +18,7 @@ import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@amp
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { UNAUTHENTICATED_SOURCE } from "@ampgate/core/telemetry/request-metrics";
 import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
-import { ampQuerier } from "../support/amp-query";
+import { ampQuerier, ampQueryApi } from "../support/amp-query";
 import { captureLogLines, isSelfMetricsWrite, isUserWrite } from "./observability-harness";
 
 const PI_TOKEN = "ag_observability-pi-0123456789abcdefghijklmnop";
@@ -27,6 +27,8 @@ const STRANGER_TOKEN = "ag_observability-nobody-0123456789abcdefghijk";
 
 let stack: LocalStack;
 let query: ReturnType<typeof ampQuerier>;
+/** Every stored sample of `selector` in the last 15 minutes, per series. */
+let rawSamples: (selector: string) => Promise<Array<{ values: Array<[number, string]> }>>;
 const logs = captureLogLines();
 const lines = logs.lines;
 
@@ -38,6 +40,8 @@ beforeAll(async () => {
     { name: "esp", sha256: hashToken(ESP_TOKEN) },
   ]));
   query = ampQuerier(stack.ampEndpoint);
+  const get = ampQueryApi(stack.ampEndpoint);
+  rawSamples = (selector) => get("/api/v1/query", { query: `${selector}[15m]` });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -123,7 +127,7 @@ describe("a known mix of pushes", () => {
     stack.standin!.setIntercept(undefined);
     expect((await pushRemoteWrite(PI_TOKEN, batch)).status).toBe(204); // the sender's retry; its flush carries everything
 
-    const raw = await query(`ampgate_ingest_requests_total{code="503"}[15m]`) as unknown as Array<{ values: Array<[number, string]> }>;
+    const raw = await rawSamples(`ampgate_ingest_requests_total{code="503"}`);
     expect(raw).toHaveLength(1);
     expect(raw[0]!.values.map(([, v]) => Number(v))).toEqual([0, 1]);
   });
@@ -177,7 +181,7 @@ describe("a known mix of pushes", () => {
     expect(new Set(series.map((s) => s.metric.instance)).size).toBe(1);
     for (const s of series) expect(Object.keys(s.metric)).not.toContain("household");
     // The sources' own series are exactly the samples acknowledged to them: 3 + 2 (Influx) + 5 (outage) + 1.
-    const stored = await query(`{source="pi", __name__!~"ampgate_.+"}[15m]`) as unknown as Array<{ values: unknown[] }>;
+    const stored = await rawSamples(`{source="pi", __name__!~"ampgate_.+"}`);
     expect(stored.reduce((sum, series) => sum + series.values.length, 0)).toBe(6 + 2 + 5 + 1);
   });
 });

@@ -1,14 +1,12 @@
 /**
  * Shared by the observability tests: capturing every structured log line of a run, telling ampgate's own
  * self-metrics writes from user batches at the stand-in, and evaluating PromQL against the stand-in as AMP would
- * answer it (SigV4-signed, instant or range).
+ * answer it (SigV4-signed, instant or range: test/support/amp-query.ts).
  */
-import { createAmpHttpClient } from "@ampgate/core/amp/signed-client";
-import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
-import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
 import { setLogSink } from "@ampgate/core/log/logger";
 import { decodeWriteRequest, decompressSnappyBlock } from "@ampgate/core/remote-write/index";
 import type { StandinExchange } from "../../local/amp-standin/amp-front";
+import { ampQueryApi, type PromSeries } from "../support/amp-query";
 
 /** Every log line from now on (still shown on the console when a test fails); `stop()` restores the sink. */
 export function captureLogLines(): { lines: string[]; stop(): void } {
@@ -29,24 +27,13 @@ export function isSelfMetricsWrite(exchange: StandinExchange): boolean {
 
 export const isUserWrite = (exchange: StandinExchange) => exchange.kind === "write" && !isSelfMetricsWrite(exchange);
 
-export interface PromSeries {
-  metric: Record<string, string>;
-  value?: [number, string];
-  values?: Array<[number, string]>;
-}
-
 /** `evaluate(expr)` at now, or over the last `rangeSeconds` at `stepSeconds` when given. */
-export function standinPromql(ampEndpoint: string, region = process.env.AWS_REGION ?? "us-east-1") {
-  const endpoint = parseWorkspaceEndpoint(ampEndpoint, { region });
-  const client = createAmpHttpClient({ endpoint, signer: createSigV4Signer({ region: endpoint.region }) });
-  return async function evaluate(expr: string, range?: { rangeSeconds: number; stepSeconds: number }): Promise<PromSeries[]> {
+export function standinPromql(ampEndpoint: string) {
+  const get = ampQueryApi(ampEndpoint);
+  return function evaluate(expr: string, range?: { rangeSeconds: number; stepSeconds: number }): Promise<PromSeries[]> {
     const end = Date.now() / 1000;
-    const params: Record<string, string> = range
-      ? { query: expr, start: String(end - range.rangeSeconds), end: String(end), step: String(range.stepSeconds) }
-      : { query: expr, time: String(end) };
-    const response = await client.request({ method: "GET", path: range ? "/api/v1/query_range" : "/api/v1/query", query: new URLSearchParams(params), timeoutMs: 10_000 });
-    const text = Buffer.from(response.body).toString("utf8");
-    if (response.status !== 200) throw new Error(`${expr} → ${response.status}: ${text}`);
-    return (JSON.parse(text) as { data: { result: PromSeries[] } }).data.result;
+    return range
+      ? get("/api/v1/query_range", { query: expr, start: String(end - range.rangeSeconds), end: String(end), step: String(range.stepSeconds) })
+      : get("/api/v1/query", { query: expr, time: String(end) });
   };
 }

@@ -6,9 +6,7 @@
  *   const account = accountFor(sender.ledger.acknowledged.flatMap((b) => b.samples), stored);
  *   expect(account.lost).toBe(0);
  */
-import { createAmpHttpClient } from "@ampgate/core/amp/signed-client";
-import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
-import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
+import { ampQueryApi } from "../../support/amp-query";
 import { seriesKey, type SentSample } from "./retrying-sender";
 
 /** series key → timestamp (ms) → value */
@@ -19,17 +17,11 @@ export type StoredSamples = Map<string, Map<number, number>>;
  * (`selector[window]`), which returns every stored sample with its exact timestamp.
  */
 export async function storedSamples(workspaceUrl: string, selector: string, window = "2h"): Promise<StoredSamples> {
-  const region = process.env.AWS_REGION ?? "us-east-1";
-  const client = createAmpHttpClient({ endpoint: parseWorkspaceEndpoint(workspaceUrl, { region }), signer: createSigV4Signer({ region }) });
-  const response = await client.request({
-    method: "GET",
-    path: "/api/v1/query",
-    query: new URLSearchParams({ query: `${selector}[${window}]`, time: String((Date.now() + 60_000) / 1000) }),
-    timeoutMs: 30_000,
-  });
-  const text = Buffer.from(response.body).toString("utf8");
-  if (response.status !== 200) throw new Error(`stored samples for ${selector}: HTTP ${response.status}: ${text}`);
-  const result = (JSON.parse(text) as { data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } }).data.result;
+  const result = await ampQueryApi(workspaceUrl)<{ metric: Record<string, string>; values: Array<[number, string]> }>(
+    "/api/v1/query",
+    { query: `${selector}[${window}]`, time: String((Date.now() + 60_000) / 1000) },
+    30_000,
+  );
   const stored: StoredSamples = new Map();
   for (const series of result) {
     const samples = new Map<number, number>();
