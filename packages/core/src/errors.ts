@@ -17,11 +17,21 @@ export class RequestError extends Error {
     super(visibleOnOneLine(message));
   }
 
-  /** 429 and 5xx tell a remote-write sender to keep its data and retry. */
   get retryable(): boolean {
-    return this.status === 429 || this.status >= 500;
+    return isRetryableStatus(this.status);
+  }
+
+  /** The headers its answer carries: its own, and `Retry-After` in whole seconds (at least 1) when it asks for one. */
+  responseHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { ...this.options.headers };
+    const { retryAfterSeconds } = this.options;
+    if (retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    return headers;
   }
 }
+
+/** 429 and 5xx tell a sender (a remote-write client, Telegraf, the OTel Collector) to keep its data and retry. */
+export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
 
 /**
  * Messages often quote the input (a label name, a line, V8's JSON.parse excerpt): its control characters are shown

@@ -2,7 +2,7 @@
  * What went wrong talking to AMP, as one typed error, and the single mapping from it to the status our ingest
  * API answers. Retry decisions (retry-policy.ts) and client statuses are both read off `kind`, never off strings.
  */
-import { RequestError } from "../errors";
+import { isRetryableStatus, RequestError } from "../errors";
 import { oneLine } from "../one-line";
 import type { TransportError } from "./http-transport";
 
@@ -130,8 +130,7 @@ const MAX_CLIENT_RETRY_AFTER_SECONDS = 300;
  */
 export function ampErrorToRequestError(error: AmpWriteError): RequestError {
   const answer = CLIENT_ANSWERS[error.kind];
-  const retryable = answer.status === 429 || answer.status >= 500;
-  if (!retryable) return new RequestError(answer.status, answer.reason, answer.message(error));
+  if (!isRetryableStatus(answer.status)) return new RequestError(answer.status, answer.reason, answer.message(error));
   const fromAmp = error.details.retryAfterMs === undefined ? undefined : Math.ceil(error.details.retryAfterMs / 1000);
   const retryAfterSeconds = Math.min(Math.max(fromAmp ?? answer.retryAfterSeconds ?? 5, 1), MAX_CLIENT_RETRY_AFTER_SECONDS);
   return new RequestError(answer.status, answer.reason, answer.message(error), { retryAfterSeconds });

@@ -96,8 +96,7 @@ function pushReport(call: IngestCall, source: string | undefined, status: number
 }
 
 function errorResponse(error: RequestError, call: IngestCall): CoreResponse {
-  const headers: Record<string, string> = { ...error.options.headers };
-  if (error.options.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
+  const headers = error.responseHeaders();
   const shaped = call.format.respondError?.(error, call.request);
   if (shaped) return { ...shaped, headers: { ...shaped.headers, ...headers } };
   return textResponse(error.status, error.message, headers);

@@ -30,9 +30,7 @@ export function jsonTextPayload(status: number, text: string): QueryPayload {
 
 /** Prometheus's error envelope (reference §4.4) with the status and headers the error asks for. */
 export function errorPayload(error: RequestError): QueryPayload {
-  const headers: Record<string, string> = { ...error.options.headers };
-  if (error.options.retryAfterSeconds !== undefined) headers["retry-after"] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
-  return jsonPayload(error.status, { status: "error", errorType: error.reason, error: error.message }, headers);
+  return jsonPayload(error.status, { status: "error", errorType: error.reason, error: error.message }, error.responseHeaders());
 }
 
 /** RFC 9110 §12.5.3: gzip is acceptable when listed (or `*` is) with a non-zero q. */

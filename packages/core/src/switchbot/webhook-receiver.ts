@@ -83,9 +83,7 @@ export async function handleSwitchbotWebhook(
       error: refusal.message,
       durationMs: now() - started,
     });
-    const headers: Record<string, string> = { ...refusal.options.headers };
-    if (refusal.options.retryAfterSeconds !== undefined) headers["retry-after"] = String(refusal.options.retryAfterSeconds);
-    return textResponse(refusal.status, refusal.message, headers);
+    return textResponse(refusal.status, refusal.message, refusal.responseHeaders());
   }
 }
 
