@@ -9,8 +9,7 @@ import { enforceMatchList, injectIntoQuery } from "./promql/enforce-matchers";
 import { badData } from "./prometheus-errors";
 import { checkLabelNameInPath, labelValues } from "./prometheus-reader";
 import { parseDurationParam, parseTimeParam } from "./prometheus-time";
-import { callUpstream } from "./prometheus-upstream";
-import { type Endpoint, type EndpointCall, upstreamContext } from "./query-context";
+import { callAmp, type Endpoint, type EndpointCall } from "./query-context";
 import { checkRangeQuery } from "./query-limits";
 import { jsonPayload, type QueryPayload } from "./query-response";
 import { optionalParam, requiredParam } from "./request-params";
@@ -32,8 +31,7 @@ function pick(params: URLSearchParams, names: readonly string[]): URLSearchParam
 }
 
 async function forward(call: EndpointCall, method: "GET" | "POST", path: string, params: URLSearchParams): Promise<QueryPayload> {
-  const answer = await callUpstream(upstreamContext(call), { method, path, params, deadline: call.deadline });
-  call.ampMs += answer.elapsedMs;
+  const answer = await callAmp(call, method, path, params);
   return { status: answer.status, json: answer.json, ...(answer.gzipped ? { gzipped: answer.gzipped } : {}) };
 }
 

@@ -4,8 +4,7 @@
  */
 import { RequestError } from "../errors";
 import { isValidLabelName } from "../remote-write/names";
-import { type EndpointCall, upstreamContext } from "./query-context";
-import { callUpstream } from "./prometheus-upstream";
+import { callAmp, type EndpointCall } from "./query-context";
 import { badData, executionError } from "./prometheus-errors";
 import { enforceMatchList, injectIntoQuery } from "./promql/enforce-matchers";
 import type { LabelMatcher } from "./promql/label-matcher";
@@ -44,8 +43,7 @@ export function scopedQuery(call: EndpointCall, query: string, extra: readonly L
 }
 
 async function read<T>(call: EndpointCall, method: "GET" | "POST", path: string, params: URLSearchParams): Promise<Result<T>> {
-  const answer = await callUpstream(upstreamContext(call), { method, path, params, deadline: call.deadline });
-  call.ampMs += answer.elapsedMs;
+  const answer = await callAmp(call, method, path, params);
   const envelope = JSON.parse(Buffer.from(answer.json).toString("utf8")) as Envelope<T>;
   if (envelope.status !== "success") {
     throw new RequestError(answer.status >= 400 ? answer.status : 422, envelope.errorType ?? "execution", envelope.error ?? "AMP returned an error");

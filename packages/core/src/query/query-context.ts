@@ -3,7 +3,7 @@ import type { ReadToken } from "../auth/read-tokens";
 import type { CoreRequest } from "../http";
 import type { Logger } from "../log/logger";
 import type { Tariff } from "./energy/tariff";
-import type { PrometheusUpstream, UpstreamContext } from "./prometheus-upstream";
+import { callUpstream, type PrometheusUpstream, type UpstreamAnswer } from "./prometheus-upstream";
 import type { QueryLimits } from "./query-limits";
 import type { QueryPayload } from "./query-response";
 
@@ -42,6 +42,10 @@ export interface EndpointCall {
 
 export type Endpoint = (call: EndpointCall) => Promise<QueryPayload>;
 
-export function upstreamContext(call: EndpointCall): UpstreamContext {
-  return { upstream: call.deps.upstream, limits: call.deps.limits, now: call.deps.now, log: call.log };
+/** One Prometheus API call to AMP for this request, inside its deadline; the wait is added to `call.ampMs`. */
+export async function callAmp(call: EndpointCall, method: "GET" | "POST", path: string, params: URLSearchParams): Promise<UpstreamAnswer> {
+  const { upstream, limits, now } = call.deps;
+  const answer = await callUpstream({ upstream, limits, now, log: call.log }, { method, path, params, deadline: call.deadline });
+  call.ampMs += answer.elapsedMs;
+  return answer;
 }
