@@ -15,7 +15,7 @@ import { rangeQuery } from "../prometheus-reader";
 import type { Endpoint } from "../query-context";
 import { jsonPayload } from "../query-response";
 import { dashboardRange } from "../json/grafana-time";
-import { escapeRegexLiteral, type LabelMatcher } from "../promql/label-matcher";
+import { deviceIdMatchers } from "../device-filter";
 import { type CounterReading, type CounterSeries, type EnergyPeriod, energyGrid, energyReport } from "./energy-report";
 
 export const ENERGY_COUNTER = "switchbot_energy_watt_hours_total";
@@ -48,8 +48,7 @@ const energy: Endpoint = async (call) => {
   if (grid.end - grid.start > MAX_ENERGY_RANGE_MS) throw badData("the energy report covers at most 400 days; choose a shorter range");
   // Each query stays inside both the point limit and the range limit.
   const chunkMs = Math.min(POINTS_PER_CHUNK * grid.stepMs, Math.floor(call.deps.limits.maxRangeMs / grid.stepMs) * grid.stepMs);
-  const devices = call.params.getAll("device_id").filter((id) => id !== "" && id !== "$__all");
-  const filter: LabelMatcher[] = devices.length === 0 ? [] : [{ name: "device_id", op: "=~", value: devices.map(escapeRegexLiteral).join("|") }];
+  const filter = deviceIdMatchers(call.params.getAll("device_id"));
 
   const series = new Map<string, CounterSeries & { byTime: Map<number, CounterReading> }>();
   for (let chunkStart = grid.start; chunkStart < grid.end; chunkStart += chunkMs) {

@@ -31,5 +31,6 @@ export function formatSelector(metricName: string | undefined, matchers: readonl
   return `${prefix}{${all.map(formatMatcher).join(", ")}}`;
 }
 
-/** A literal inside a regex matcher: RE2 metacharacters escaped (label values are matched fully anchored). */
-export const escapeRegexLiteral = (value: string): string => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A regex matcher value that matches exactly one of `values` (RE2 metacharacters escaped; matches are anchored). */
+export const literalAlternation = (values: readonly string[]): string =>
+  values.map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");

@@ -5,7 +5,7 @@
  * multi-value operators `=|` / `!=|` (with a `values` array) become an anchored alternation of literals.
  */
 import { badData } from "../prometheus-errors";
-import { escapeRegexLiteral, type LabelMatcher, type MatchOp } from "../promql/label-matcher";
+import { literalAlternation, type LabelMatcher, type MatchOp } from "../promql/label-matcher";
 
 export interface AdhocFilter {
   key?: unknown;
@@ -32,7 +32,7 @@ export function filterMatchers(filters: readonly AdhocFilter[]): LabelMatcher[] 
     const multi = MULTI[operator];
     if (multi) {
       const values = Array.isArray(filter.values) ? filter.values.map(String) : [String(filter.value ?? "")];
-      return { name: key, op: multi, value: values.map(escapeRegexLiteral).join("|") };
+      return { name: key, op: multi, value: literalAlternation(values) };
     }
     throw badData(`ad-hoc filter operator ${JSON.stringify(operator)} on "${key}" is not supported; use =, !=, =~, !~, =| or !=|`);
   });

@@ -14,7 +14,8 @@
  */
 import { badData } from "../prometheus-errors";
 import { instantQuery, labelNames, labelValues, rangeQuery, sampleValue } from "../prometheus-reader";
-import { escapeRegexLiteral, formatSelector, type LabelMatcher } from "../promql/label-matcher";
+import { deviceIdMatchers } from "../device-filter";
+import { formatSelector, type LabelMatcher } from "../promql/label-matcher";
 import type { Endpoint, EndpointCall } from "../query-context";
 import { jsonPayload, jsonTextPayload } from "../query-response";
 import { autoStepMs } from "../json/grafana-time";
@@ -64,8 +65,7 @@ function timeRange(call: EndpointCall, request: Json): { fromMs: number; toMs: n
 /** The payload's device filter (a string or, from a multi-select, an array). */
 function payloadMatchers(payload: Json): LabelMatcher[] {
   const raw = payload.device_id;
-  const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String).filter((id) => id !== "" && id !== "$__all");
-  return ids.length === 0 ? [] : [{ name: "device_id", op: "=~", value: ids.map(escapeRegexLiteral).join("|") }];
+  return deviceIdMatchers((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String));
 }
 
 const health: Endpoint = async (call) => jsonPayload(200, { status: "success", data: { token: call.token.name } });
