@@ -4,13 +4,13 @@
  * devices and draws power (checked in the canvas pixels), climate and daily energy; a screenshot is kept in
  * test/artifacts/ for a human to look at.
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { pushToStack, type SeriesSpec } from "../integration/query-harness";
+import { startTestStack, tempDir } from "../support/local-stack";
 import { waitFor } from "../support/wait-for";
 
 // Browser-side callbacks below run in the page; the root tsconfig has no DOM types.
@@ -45,13 +45,13 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-chart-page-")), env: {} });
+  stack = await startTestStack("chart-page", { env: {} });
   expect(await pushToStack(stack, SERIES)).toBeLessThan(300);
   await waitFor("devices in the store", async () => {
     const answer = await fetch(`${stack.url}/json/devices`, { headers: { authorization: `Bearer ${stack.readToken}` } });
     return ((await answer.json()) as { rows: unknown[] }).rows.length === 3 ? true : undefined;
   });
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "ampgate-chromium-")), {
+  context = await chromium.launchPersistentContext(tempDir("chromium"), {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],

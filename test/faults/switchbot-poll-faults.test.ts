@@ -6,8 +6,6 @@
  * at the run's scheduled time. For AMP faults: the run fails (so the schedule retries it), the batch is kept, and
  * the next run lands both batches.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setLogSink } from "@ampgate/core/log/logger";
@@ -18,6 +16,7 @@ import { lambdaContext } from "../../local/lambda-host";
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { LIVING_METER } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
+import { tempDir } from "../support/local-stack";
 import { WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { storedSamples } from "./support/sample-accounting";
@@ -42,7 +41,7 @@ let nextRun = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * MINUTE;
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
   switchbotProxy = await startFaultProxy({ target: sim.url });
-  const dataDir = mkdtempSync(join(tmpdir(), "ampgate-poll-faults-"));
+  const dataDir = tempDir("poll-faults");
   Object.assign(process.env, {
     SWITCHBOT_STATE_DIR: join(dataDir, "state"),
     SWITCHBOT_API_URL: switchbotProxy.url,

@@ -3,11 +3,9 @@
  * handler → SigV4-verifying AMP stand-in → real Prometheus), a `push` over real HTTP, signed PromQL queries,
  * and the stand-in's count of accepted writes (to prove that bad input forwarded nothing).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { ampQuerier, type InstantSample } from "../support/amp-query";
+import { startTestStack } from "../support/local-stack";
 import { waitFor } from "../support/wait-for";
 
 export const INGEST_TOKEN = "ag_formats-test-token-abcdefghijklmnopqrstuvwxyz";
@@ -30,7 +28,7 @@ export interface FormatsHarness {
 }
 
 export async function startFormatsHarness(name: string): Promise<FormatsHarness> {
-  const stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), `ampgate-${name}-`)), env: { INGEST_TOKEN } });
+  const stack = await startTestStack(name, { env: { INGEST_TOKEN } });
   const query = ampQuerier(stack.ampEndpoint);
   return {
     stack,

@@ -1,19 +1,17 @@
 // The ingest route's HTTP contract through the local stack (API Gateway event shape → handler → AMP stand-in):
 // auth, bad input (each a 4xx naming the problem, nothing forwarded), and AMP faults (retryable statuses with
 // Retry-After so the sender keeps its data; AMP's 400 passed back without retry).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { ampQuerier } from "../support/amp-query";
+import { startTestStack } from "../support/local-stack";
 
 const INGEST_TOKEN = "ag_contract-test-token-abcdefghijklmnopqrstuvwx";
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-contract-")), env: { INGEST_TOKEN } });
+  stack = await startTestStack("contract", { env: { INGEST_TOKEN } });
 });
 afterAll(() => stack?.stop());
 afterEach(() => stack.standin!.setIntercept(undefined));

@@ -1,13 +1,12 @@
 // The whole write path with real parts: a real Prometheus agent scrapes a target and remote-writes with a bearer
 // token to the local stack's ingest route; the series, stamped with the token's labels, are then found through
 // the SigV4-verifying AMP stand-in's query API. An agent with a wrong token writes nothing.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
 import { ampQuerier } from "../support/amp-query";
+import { startTestStack } from "../support/local-stack";
 import { startScrapeTarget, type ScrapeTarget } from "../support/scrape-target";
 import { waitFor } from "../support/wait-for";
 
@@ -33,8 +32,7 @@ remote_write:
 }
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "ampgate-e2e-"));
-  stack = await startLocalStack({ port: 0, dataDir, env: { INGEST_TOKEN } });
+  stack = await startTestStack("e2e", { env: { INGEST_TOKEN } });
   target = await startScrapeTarget(() => [
     "# HELP room_temperature_celsius Temperature.",
     "# TYPE room_temperature_celsius gauge",

@@ -8,8 +8,6 @@
  * was down arrive once it is back, 0 first; every log line parses against docs/logs.md's schema, carries no token
  * or secret, and each push line names AMP's request ids, which the stand-in really answered.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY } from "@ampgate/core/amp/retry-policy";
@@ -17,8 +15,9 @@ import { hashToken } from "@ampgate/core/auth/token-hash";
 import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { UNAUTHENTICATED_SOURCE } from "@ampgate/core/telemetry/request-metrics";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { ampQuerier, ampQueryApi } from "../support/amp-query";
+import { startTestStack } from "../support/local-stack";
 import { captureLogLines, isSelfMetricsWrite, isUserWrite } from "./observability-harness";
 
 const PI_TOKEN = "ag_observability-pi-0123456789abcdefghijklmnop";
@@ -33,7 +32,7 @@ const logs = captureLogLines();
 const lines = logs.lines;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-observability-")), selfMetricsIntervalSeconds: 0 });
+  stack = await startTestStack("observability", { selfMetricsIntervalSeconds: 0 });
   // Before the first push, so the ingest function's secret cache starts with these two sources.
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}ingest-tokens`, JSON.stringify([
     { name: "pi", sha256: hashToken(PI_TOKEN) },

@@ -9,17 +9,17 @@
  * The same run's log lines — one request line per invocation of every function — must parse against the
  * documented schema and carry no token or secret.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { LIVING_METER, OFFICE_CO2 } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
+import { startTestStack, tempDir } from "../support/local-stack";
 import { captureLogLines, isUserWrite, standinPromql } from "./observability-harness";
 
 const SWITCHBOT_TOKEN = "e5".repeat(48);
@@ -43,9 +43,9 @@ const lines = logs.lines;
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET });
-  const dataDir = mkdtempSync(join(tmpdir(), "ampgate-dashboard-"));
+  const dataDir = tempDir("dashboard");
   Object.assign(process.env, { SWITCHBOT_STATE_DIR: join(dataDir, "state"), SWITCHBOT_API_URL: sim.url, POLL_INTERVAL_SECONDS: "60" });
-  stack = await startLocalStack({ port: 0, dataDir, selfMetricsIntervalSeconds: 0 });
+  stack = await startTestStack("dashboard", { dataDir, selfMetricsIntervalSeconds: 0 });
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, SWITCHBOT_TOKEN);
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SWITCHBOT_SECRET);
   await sim.webhook.handle("/v1.1/webhook/setupWebhook", { action: "setupWebhook", url: `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`, deviceList: "ALL" }, Date.now());

@@ -3,9 +3,6 @@
  * API Gateway v2 event → functions/query.ts → signed request → the SigV4-verifying AMP stand-in → a real
  * Prometheus evaluating real PromQL. Data goes in through the stack's own ingest route (real remote write).
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
@@ -16,7 +13,8 @@ import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
 import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import { startTestStack } from "../support/local-stack";
 import { waitFor } from "../support/wait-for";
 import { pushToStack, queryClient, readToken, type SeriesSpec } from "./query-harness";
 
@@ -36,7 +34,7 @@ const SERIES: SeriesSpec[] = [
 ];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-query-contract-")), env: {} });
+  stack = await startTestStack("query-contract", { env: {} });
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}read-tokens`, JSON.stringify([
     { name: "local", sha256: hashToken(stack.readToken) },
     { name: household.record.name, sha256: household.record.sha256, matchers: '{household="smith"}' },

@@ -4,18 +4,17 @@
  * SSM endpoint, the real AMP writer signing for the SigV4-verifying stand-in, and Prometheus as the store.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { BEDROOM_CURTAIN, FRONT_DOOR, LIVING_METER, OFFICE_PLUG, WASHING_PLUG } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { ampQuerier } from "../support/amp-query";
+import { startTestStack, tempDir } from "../support/local-stack";
 import { waitFor } from "../support/wait-for";
 
 const TOKEN = "c3".repeat(48);
@@ -31,13 +30,13 @@ const T = [0, 1, 2, 3, 4].map((i) => base + i * MINUTE);
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
-  const dataDir = mkdtempSync(join(tmpdir(), "ampgate-switchbot-e2e-"));
+  const dataDir = tempDir("switchbot-e2e");
   Object.assign(process.env, {
     SWITCHBOT_STATE_DIR: join(dataDir, "state"),
     SWITCHBOT_API_URL: sim.url,
     POLL_INTERVAL_SECONDS: "300",
   });
-  stack = await startLocalStack({ port: 0, dataDir });
+  stack = await startTestStack("switchbot-e2e", { dataDir });
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, TOKEN);
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SECRET);
   const { handler } = await import("../../functions/poll");

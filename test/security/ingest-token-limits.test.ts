@@ -1,13 +1,11 @@
 // Per-token limits through the whole stack (API Gateway event → ingest handler → SSM token list): a token's
 // maxRequestsPerMinute answers 429 with Retry-After once spent, its maxBodyBytes answers 413, neither affects
 // another token, and a refused request forwards nothing to AMP.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { compressSnappyBlock, encodeWriteRequest } from "@ampgate/core/remote-write/index";
-import { LOCAL_SECRETS_PREFIX, startLocalStack, type LocalStack } from "../../local/stack";
+import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import { startTestStack } from "../support/local-stack";
 
 const LIMITED = "ag_limited-token-0123456789abcdefghijklmnopqrstu";
 const SMALL = "ag_small-body-token-0123456789abcdefghijklmnopqr";
@@ -15,7 +13,7 @@ const OTHER = "ag_unlimited-token-0123456789abcdefghijklmnopqrs";
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-limits-")) });
+  stack = await startTestStack("limits");
   // Before the first request, so the handler's first (cached) read sees these tokens.
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}ingest-tokens`, JSON.stringify([
     { name: "limited", sha256: hashToken(LIMITED), maxRequestsPerMinute: 3 },

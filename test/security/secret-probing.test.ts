@@ -9,17 +9,15 @@
  * shortcut — an early return before hashing, a character-by-character compare that stops at the first difference
  * on a long value, a lookup that skips work — not nanoseconds.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeErrorToRequestError } from "@ampgate/core/amp/errors";
 import { createLogger } from "@ampgate/core/log/logger";
 import { createFirstTimeFilter } from "@ampgate/core/switchbot/log-once";
 import { handleSwitchbotWebhook } from "@ampgate/core/switchbot/webhook-receiver";
-import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { ingestRoute, pushRequest, recordingWriter, ROUTE_TOKEN } from "../faults/support/ingest-route";
 import { reportFigures, type FigureRow } from "../faults/support/report-figures";
+import { startTestStack } from "../support/local-stack";
 import { webhookRequest } from "./support/webhook-request";
 
 const SECRET = "wh-Pq7Rt2Vx5Zb8Dd1Fg4Hj6Km9Np3Qs0Tv";
@@ -97,7 +95,7 @@ describe("ingest tokens cannot be probed", () => {
 describe("through the local stack (API Gateway event shape)", () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    stack = await startLocalStack({ port: 0, dataDir: mkdtempSync(join(tmpdir(), "ampgate-probing-")) });
+    stack = await startTestStack("probing");
   });
   afterAll(() => stack?.stop());
 

@@ -11,8 +11,6 @@
  * The logger also redacts registered secrets as a second line of defence; a redaction here means some code path
  * tried to log a secret, so it is counted and must be 0 as well.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@ampgate/core/auth/token-hash";
@@ -26,6 +24,7 @@ import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/sw
 import { WRITE_PATH } from "../faults/support/fault-case";
 import { lineProtocolBatch, remoteWriteBatch } from "../faults/support/push-batches";
 import { reportFigures } from "../faults/support/report-figures";
+import { tempDir } from "../support/local-stack";
 import { captureOutput, scanForSecrets, type OutputCapture } from "./support/secret-scan";
 import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
 
@@ -46,7 +45,7 @@ let capture: OutputCapture;
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET });
   switchbotProxy = await startFaultProxy({ target: sim.url });
-  const dataDir = mkdtempSync(join(tmpdir(), "ampgate-secret-scan-"));
+  const dataDir = tempDir("secret-scan");
   Object.assign(process.env, { SWITCHBOT_STATE_DIR: join(dataDir, "state"), SWITCHBOT_API_URL: switchbotProxy.url, POLL_INTERVAL_SECONDS: "300", LOG_LEVEL: "debug" });
   ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("secrets-in-logs", { dataDir, env: { INGEST_TOKEN, READ_TOKEN } }));
   stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, SWITCHBOT_TOKEN);

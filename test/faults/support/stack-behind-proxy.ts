@@ -4,11 +4,9 @@
  *
  *   const { stack, ampProxy } = await startStackBehindProxy("faults", { env: { INGEST_TOKEN } });
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from "../../../local/fault-proxy/fault-proxy";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../../local/stack";
+import type { LocalStack, LocalStackOptions } from "../../../local/stack";
+import { startTestStack } from "../../support/local-stack";
 
 export interface StackBehindProxy {
   stack: LocalStack;
@@ -23,9 +21,7 @@ export async function startStackBehindProxy(
   proxy: Omit<FaultProxyOptions, "target"> = {},
 ): Promise<StackBehindProxy> {
   let ampProxy: FaultProxy | undefined;
-  const stack = await startLocalStack({
-    port: 0,
-    dataDir: options.dataDir ?? mkdtempSync(join(tmpdir(), `ampgate-${name}-`)),
+  const stack = await startTestStack(name, {
     ...options,
     ampFront: async (standinUrl) => (ampProxy = await startFaultProxy({ ...proxy, target: standinUrl })).url,
   });
