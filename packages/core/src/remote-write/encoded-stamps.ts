@@ -6,6 +6,7 @@
  */
 import { isReservedLabelName, isValidLabelName } from "./names";
 import type { RemoteWriteLimits } from "./limits";
+import { utf8Length } from "./utf8-length";
 import { Field, tag, WireType, Writer } from "./wire";
 
 export interface EncodedStamp {
@@ -20,9 +21,6 @@ export interface EncodedStamp {
 const LABELS_TAG = tag(Field.TimeSeries.labels, WireType.LENGTH_DELIMITED);
 const NAME_TAG = tag(Field.Label.name, WireType.LENGTH_DELIMITED);
 const VALUE_TAG = tag(Field.Label.value, WireType.LENGTH_DELIMITED);
-
-/** In a `u` regex a surrogate pair is one code point, so only an unpaired half (not encodable as UTF-8) matches. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Token label objects are parsed once per secret refresh, so the encoding is kept per object. */
 const cache = new WeakMap<object, { limits: RemoteWriteLimits; stamps: EncodedStamp[] | undefined }>();
@@ -45,8 +43,8 @@ function encode(fixed: Readonly<Record<string, string>>, limits: RemoteWriteLimi
   const utf8 = new TextEncoder();
   for (const name of names) {
     const value = fixed[name]!;
-    if (!isValidLabelName(name) || isReservedLabelName(name) || value === "" || LONE_SURROGATE.test(value)) return undefined;
-    const valueBytes = utf8.encode(value).length;
+    const valueBytes = utf8Length(value); // -1: a lone surrogate, which validation names
+    if (!isValidLabelName(name) || isReservedLabelName(name) || value === "" || valueBytes < 0) return undefined;
     if (name.length > limits.maxLabelNameLength || valueBytes > limits.maxLabelValueLength) return undefined;
     const encoded = Writer.create().uint32(LABELS_TAG).fork().uint32(NAME_TAG).string(name).uint32(VALUE_TAG).string(value).ldelim().finish();
     const entry = new Uint8Array(encoded); // protobufjs hands out Buffers; the fast path reads plain Uint8Arrays

@@ -24,6 +24,7 @@ import {
 import { formatSeries } from "./series-name";
 import { describeTimestampUnit, isPlausibleMilliseconds } from "./timestamp-unit";
 import type { Exemplar, Histogram, Label, MetricMetadata, Sample, TimeSeries, WriteRequest } from "./types";
+import { utf8Length } from "./utf8-length";
 
 /** OpenMetrics: an exemplar's label names and values together must not exceed 128 characters (Cortex enforces it). */
 const MAX_EXEMPLAR_LABEL_CHARS = 128;
@@ -122,23 +123,6 @@ function checkLabelSet(series: TimeSeries, index: number, limits: RemoteWriteLim
     throw seriesError(series, index, "labels_too_long",
       `label names and values total ${totalBytes} bytes; the limit is ${limits.maxLabelBytesPerSeries} per series`);
   }
-}
-
-/** UTF-8 byte length of a string, or -1 when it holds a lone surrogate (not encodable as UTF-8). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = text.charCodeAt(i + 1);
-      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return -1;
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 // --- samples, histograms, exemplars ----------------------------------------------------------------------------
