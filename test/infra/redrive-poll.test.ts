@@ -3,15 +3,13 @@
  * that speak their wire protocols. Dead letters are shaped as AWS sends them: Scheduler's (the poll event with
  * ERROR_CODE attributes) and Lambda's on-failure destination records (`requestPayload`).
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deadLetterOf, redrivePoll } from "../../scripts/redrive-poll";
+import { runScript } from "../support/run-script";
 import { startLambdaStandIn, type LambdaStandIn } from "./support/lambda-standin";
 import { startSqsStandIn, type SqsStandIn } from "./support/sqs-standin";
-import { ROOT } from "./support/sst-platform";
 
 const QUEUE = "ampgate-prod-poll-dlq";
 const FUNCTION = "ampgate-prod-poll";
@@ -114,14 +112,10 @@ describe("deadLetterOf", () => {
 it("runs as `npm run redrive-poll` with endpoints from the environment, exiting 1 when a replay fails", async () => {
   sqs.send(QUEUE, schedulerLetter("2026-11-21T13:00:00Z"));
   failing = true;
-  const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "redrive-poll.ts"), "--stage", "prod", "--region", "eu-west-1"], {
-    cwd: ROOT,
+  const { status, stdout } = await runScript("redrive-poll", ["--stage", "prod", "--region", "eu-west-1"], {
     env: { ...process.env, AMPGATE_SQS_ENDPOINT: sqs.url, AMPGATE_LAMBDA_ENDPOINT: lambda.url, AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b" },
   });
-  let stdout = "";
-  child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  expect(code).toBe(1);
+  expect(status).toBe(1);
   expect(stdout).toContain("replayed 0, failed 1, unreadable 0");
   expect(sqs.messages(QUEUE)).toHaveLength(1);
 }, 60_000);

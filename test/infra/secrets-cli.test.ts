@@ -3,8 +3,6 @@
  * endpoint (local/ssm-server.ts). What it writes is read back the way the functions read it — the SSM secret
  * source and the token parsers from core — so "the CLI created a token" means "ingest would accept it".
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseIngestTokens } from "@ampgate/core/auth/ingest-tokens";
@@ -13,7 +11,7 @@ import { findByToken } from "@ampgate/core/auth/token-hash";
 import { createSsmSecretSource } from "@ampgate/core/secrets/ssm-secret-source";
 import { startSsmServer, type SsmServer } from "../../local/ssm-server";
 import { runSecretsCli } from "../../scripts/secrets";
-import { ROOT } from "./support/sst-platform";
+import { runScript } from "../support/run-script";
 
 const REGION = "eu-west-1";
 let server: SsmServer;
@@ -174,21 +172,7 @@ describe("usage errors", () => {
 
 it("runs as `npm run secrets`: the entry point, AMPGATE_SSM_ENDPOINT, and a value piped on stdin", async () => {
   const env = { ...process.env, AMPGATE_SSM_ENDPOINT: server.url, AWS_REGION: REGION };
-  // Asynchronous: the SSM endpoint lives in this process and must keep answering while the child runs.
-  const run = (args: string[], input = "") =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      // `node --import tsx` rather than the tsx CLI: no stdin relay between us and the script, so EOF arrives.
-      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "secrets.ts"), ...args], { cwd: ROOT, env });
-      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-      child.on("exit", () => clearTimeout(timer));
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-      child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-      child.on("error", reject);
-      child.on("exit", (status) => resolve({ status, stdout, stderr }));
-      child.stdin.end(input);
-    });
+  const run = (args: string[], input = "") => runScript("secrets", args, { env, input });
   const set = await run(["set", "switchbot-secret", "--stage", "s11"], "piped-secret-value-123\n");
   expect(set.status, set.stderr).toBe(0);
   const listed = await run(["list", "--stage", "s11"]);

@@ -3,10 +3,7 @@
  * handlers (functions/poll.ts, functions/webhook.ts) wired from the environment as in AWS, secrets from the local
  * SSM endpoint, the real AMP writer signing for the SigV4-verifying stand-in, and Prometheus as the store.
  */
-import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { lambdaContext } from "../../local/lambda-host";
@@ -15,6 +12,7 @@ import { BEDROOM_CURTAIN, FRONT_DOOR, LIVING_METER, OFFICE_PLUG, WASHING_PLUG } 
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { ampQuerier } from "../support/amp-query";
 import { startTestStack, tempDir } from "../support/local-stack";
+import { runScript } from "../support/run-script";
 import { waitFor } from "../support/wait-for";
 
 const TOKEN = "c3".repeat(48);
@@ -127,24 +125,23 @@ describe("SwitchBot poller end to end", () => {
 });
 
 describe("SwitchBot webhook end to end", () => {
-  const exec = promisify(execFile);
   const cli = (...args: string[]) =>
-    exec(fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url)), [fileURLToPath(new URL("../../scripts/switchbot-webhook.ts", import.meta.url)), ...args], {
-      env: { ...process.env, SWITCHBOT_TOKEN: TOKEN, SWITCHBOT_SECRET: SECRET, SWITCHBOT_API_URL: sim.url },
-    });
+    runScript("switchbot-webhook", args, { env: { ...process.env, SWITCHBOT_TOKEN: TOKEN, SWITCHBOT_SECRET: SECRET, SWITCHBOT_API_URL: sim.url } });
   const hookUrl = () => `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`;
 
   it("registers the URL with the CLI, refusing to displace another integration without --force", async () => {
     await sim.webhook.handle("/v1.1/webhook/setupWebhook", { action: "setupWebhook", url: "https://ha.example.net/api/webhook/0123456789abcdef0123", deviceList: "ALL" }, Date.now());
-    const refused = await cli("register", hookUrl()).then(() => undefined, (error: { code: number; stderr: string }) => error);
-    expect(refused?.code).toBe(1);
-    expect(refused?.stderr).toMatch(/already delivers its webhook to https:\/\/ha\.example\.net\/api\/webhook\/0123…, which ampgate did not create/);
+    const refused = await cli("register", hookUrl());
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/already delivers its webhook to https:\/\/ha\.example\.net\/api\/webhook\/0123…, which ampgate did not create/);
     expect(sim.webhook.config?.url).toMatch(/ha\.example\.net/);
 
     const forced = await cli("register", hookUrl(), "--force");
+    expect(forced.status, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/deleted https:\/\/ha\.example\.net/);
     expect(sim.webhook.config?.url).toBe(hookUrl());
     const shown = await cli("query");
+    expect(shown.status, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/\/switchbot\/webhook\/\S{4}…  \(enabled, devices: ALL\)/);
     expect(shown.stdout).not.toContain(stack.webhookPathSecret);
   });
@@ -177,7 +174,9 @@ describe("SwitchBot webhook end to end", () => {
   });
 
   it("deletes ampgate's URL with the CLI", async () => {
-    expect((await cli("delete")).stdout).toMatch(/deleted http:\/\/127\.0\.0\.1:\d+\/switchbot\/webhook\//);
+    const deleted = await cli("delete");
+    expect(deleted.status, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toMatch(/deleted http:\/\/127\.0\.0\.1:\d+\/switchbot\/webhook\//);
     expect(sim.webhook.config).toBeUndefined();
   });
 });
