@@ -59,6 +59,14 @@ export class AmpWriteError extends Error {
   }
 }
 
+/**
+ * AMP answered, and will never take this batch (a 4xx about the data, a 413 after splitting): sending it again is
+ * pointless, and the refusal says nothing about AMP's health.
+ */
+export const BATCH_REFUSALS: ReadonlySet<AmpWriteErrorKind> = new Set(["rejected", "too_large"]);
+
+export const isBatchRefusal = (error: unknown): boolean => error instanceof AmpWriteError && BATCH_REFUSALS.has(error.kind);
+
 /** Status → kind for the statuses that do not follow the 4xx/5xx rule. */
 const KIND_BY_STATUS: Readonly<Record<number, AmpWriteErrorKind>> = {
   401: "auth",

@@ -17,7 +17,7 @@
  * Samples carry the run's *scheduled* time, not "now", so a retry re-sends identical samples (Prometheus and
  * AMP ignore an identical sample at an existing timestamp) and successive runs are evenly spaced.
  */
-import { AmpWriteError } from "../amp/errors";
+import { isBatchRefusal } from "../amp/errors";
 import type { Logger } from "../log/logger";
 import { DocumentConflictError, type DocumentStore } from "../state/document-store";
 import type { WriteRequest } from "../remote-write/types";
@@ -72,7 +72,7 @@ export interface PollOutcome {
  * so fixing the configuration loses nothing. The error kinds come from amp/errors.ts.
  */
 export function keepBatchOnWriteError(error: unknown): boolean {
-  return !(error instanceof AmpWriteError && (error.kind === "rejected" || error.kind === "too_large"));
+  return !isBatchRefusal(error);
 }
 
 /** AMP could not take the batches now; they are kept. Failing the invocation makes the schedule retry it. */

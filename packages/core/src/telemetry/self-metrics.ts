@@ -14,7 +14,7 @@
  * them. Right after AMP failed (the user's write, or the last flush), flushing waits an interval rather than
  * spend the invocation's time on an AMP that is down.
  */
-import { AmpWriteError, type AmpWriteErrorKind } from "../amp/errors";
+import { BATCH_REFUSALS, isBatchRefusal, type AmpWriteErrorKind } from "../amp/errors";
 import { createAmpWriter } from "../amp/remote-write-client";
 import type { AmpHttpClient } from "../amp/signed-client";
 import type { Logger } from "../log/logger";
@@ -62,9 +62,6 @@ const DEFAULT_FLUSH_BUDGET_MS = 2_000;
 /** Below this much time a flush is not started (one in-region round trip plus signing, with room to spare). */
 const MIN_FLUSH_MS = 250;
 
-/** Failures that say nothing about AMP's health: it answered, and refused this one batch (AMP may store the rest). */
-const BATCH_REFUSALS: ReadonlySet<AmpWriteErrorKind> = new Set(["rejected", "too_large"]);
-
 export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
   const { now, log } = options;
   const budgetMs = options.flushBudgetMs ?? DEFAULT_FLUSH_BUDGET_MS;
@@ -110,7 +107,8 @@ export function createSelfMetrics(options: SelfMetricsOptions): SelfMetrics {
         log.debug("self-metrics flushed", { requestId, series: snapshot.timeseries.length });
         return "sent";
       } catch (error) {
-        registry.settle(error instanceof AmpWriteError && BATCH_REFUSALS.has(error.kind));
+        // A refusal may follow parts AMP stored: their 0s must not be sent again (`settle`).
+        registry.settle(isBatchRefusal(error));
         unsent = true;
         lastAmpFailureAt = now();
         log.debug("self-metrics flush failed; the totals go with the next one", { requestId, error });
