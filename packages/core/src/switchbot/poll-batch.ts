@@ -22,7 +22,7 @@ import { SwitchBotError } from "./errors";
 import type { FirstTimeFilter } from "./log-once";
 import type { PollConfig } from "./poll-config";
 import { DEVICES_DOCUMENT, parseDeviceCache, type DeviceCache, type PollerState } from "./poll-state";
-import { isDueThisRun, planQuota, runNumberOf, type QuotaPlan } from "./quota-budget";
+import { dailyBudget, isDueThisRun, planQuota, runNumberOf, type QuotaPlan } from "./quota-budget";
 
 export interface CollectDeps {
   store: DocumentStore;
@@ -64,7 +64,7 @@ export async function collectBatch(
   const time = run.scheduledTime;
   const batch = new BatchBuilder(time);
   const callDeadline = run.deadline - config.writeReserveMs;
-  const budget = Math.floor(config.quota.dailyLimit * config.quota.share);
+  const budget = dailyBudget(config.quota);
 
   if (state.callsToday.day !== utcDay(started)) state.callsToday = { day: utcDay(started), count: 0 };
   const quotaBlocked = state.quotaBlockedUntil !== undefined && started < state.quotaBlockedUntil;

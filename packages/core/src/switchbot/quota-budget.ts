@@ -42,9 +42,14 @@ export interface QuotaPlan {
 
 const DAY_SECONDS = 86_400;
 
+/** Calls per day the poller allows itself: its share of the account's daily limit. */
+export function dailyBudget(settings: Pick<QuotaSettings, "dailyLimit" | "share">): number {
+  return Math.floor(settings.dailyLimit * settings.share);
+}
+
 export function planQuota(settings: QuotaSettings, pollableDevices: number): QuotaPlan {
   const { dailyLimit, share, intervalSeconds, listRefreshSeconds, maxDeviceIntervalSeconds } = settings;
-  const budgetPerDay = Math.floor(dailyLimit * share);
+  const budgetPerDay = dailyBudget(settings);
   const runsPerDay = DAY_SECONDS / intervalSeconds;
   // The list is refreshed at most once per run, however short the refresh period.
   const listCallsPerDay = Math.ceil(DAY_SECONDS / Math.max(listRefreshSeconds, intervalSeconds));
