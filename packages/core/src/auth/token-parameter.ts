@@ -27,8 +27,7 @@ export function parseTokenParameter<TSchema extends v.GenericSchema<unknown, { n
   const result = v.safeParse(v.array(entry), raw);
   if (!result.success) {
     const issue = result.issues[0];
-    const path = issue.path?.map((p) => p.key).join(".") ?? "";
-    throw new TokenConfigError(`${parameter}: entry ${path}: ${issue.message}`);
+    throw new TokenConfigError(`${parameter}: entry ${v.getDotPath(issue) ?? ""}: ${issue.message}`);
   }
   const names = new Set<string>();
   for (const { name } of result.output) {

@@ -44,6 +44,5 @@ export function parseWebhookDelivery(json: unknown): ParsedDelivery {
   const result = v.safeParse(delivery, json, { abortEarly: true });
   if (result.success) return { ok: true, delivery: result.output };
   const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join(".") || "body";
-  return { ok: false, problem: `${path}: ${issue.message}` };
+  return { ok: false, problem: `${v.getDotPath(issue) || "body"}: ${issue.message}` };
 }

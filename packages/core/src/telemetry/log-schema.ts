@@ -135,6 +135,6 @@ export function checkLogLine(raw: string): LogLineCheck {
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
-  const path = issue.path?.map((item) => String(item.key)).join(".");
+  const path = v.getDotPath(issue);
   return path ? `${path}: ${issue.message}` : issue.message;
 }

@@ -77,7 +77,7 @@ export function parseTariff(json: string | undefined): Tariff {
   const result = v.safeParse(TariffSchema, raw);
   if (!result.success) {
     const issue = result.issues[0];
-    throw new TariffConfigError(`TARIFF ${issue.path?.map((p) => p.key).join(".") ?? ""}: ${issue.message}`);
+    throw new TariffConfigError(`TARIFF ${v.getDotPath(issue) ?? ""}: ${issue.message}`);
   }
   const config = result.output;
   try {
