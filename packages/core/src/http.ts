@@ -46,3 +46,8 @@ export function emptyResponse(status: number, headers: Record<string, string> = 
 export function header(request: Pick<CoreRequest, "headers">, name: string): string | undefined {
   return request.headers[name.toLowerCase()];
 }
+
+/** The Content-Type's media type, lower-cased and without parameters (`application/json`); "" when there is none. */
+export function mediaType(request: Pick<CoreRequest, "headers">): string {
+  return (header(request, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}

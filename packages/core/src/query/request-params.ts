@@ -4,8 +4,7 @@
  * repeated keys such as `match[]` are all kept (reference §4.1, §4.6 items 2–3). Grafana sends POST by default and
  * may add `customQueryParameters` to the query string of the same request.
  */
-import type { CoreRequest } from "../http";
-import { header } from "../http";
+import { mediaType, type CoreRequest } from "../http";
 import { badData } from "./prometheus-errors";
 
 const FORM = "application/x-www-form-urlencoded";
@@ -13,7 +12,7 @@ const FORM = "application/x-www-form-urlencoded";
 export function requestParams(request: CoreRequest): URLSearchParams {
   const merged = new URLSearchParams();
   if (request.method === "POST" && request.body.byteLength > 0) {
-    const type = (header(request, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const type = mediaType(request);
     if (type !== FORM) {
       throw badData(`POST bodies must be ${FORM} (got ${JSON.stringify(type || "no content-type")}); or send the parameters in the query string`);
     }

@@ -9,7 +9,7 @@
  * Anything else is 415, naming the two accepted types; a body that does not decode is 400.
  */
 import { badRequest, RequestError, unsupportedMediaType } from "../../errors";
-import { header, type CoreRequest } from "../../http";
+import { mediaType, type CoreRequest } from "../../http";
 import type { ExportMetricsRequest } from "./otlp-model";
 import { otlpSchema, TO_PLAIN_OBJECT } from "./otlp-schema";
 
@@ -22,11 +22,11 @@ const MEDIA_TYPES: Record<string, OtlpEncoding> = {
 };
 
 export function otlpEncoding(request: Pick<CoreRequest, "headers">): OtlpEncoding {
-  const mediaType = (header(request, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const encoding = MEDIA_TYPES[mediaType];
+  const type = mediaType(request);
+  const encoding = MEDIA_TYPES[type];
   if (!encoding) {
     throw unsupportedMediaType(
-      `OTLP/HTTP needs Content-Type application/x-protobuf or application/json, not ${JSON.stringify(mediaType || "(none)")}`,
+      `OTLP/HTTP needs Content-Type application/x-protobuf or application/json, not ${JSON.stringify(type || "(none)")}`,
     );
   }
   return encoding;

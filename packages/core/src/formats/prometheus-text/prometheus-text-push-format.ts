@@ -15,7 +15,7 @@
  * included — as a failed push.
  */
 import { badRequest, unsupportedMediaType } from "../../errors";
-import { emptyResponse, header, type CoreRequest } from "../../http";
+import { emptyResponse, mediaType, type CoreRequest } from "../../http";
 import type { PushFormat } from "../../ingest/push-format";
 import { decodeContentEncoding } from "../content-encoding";
 import { decodeUtf8Lines } from "../utf8-lines";
@@ -24,9 +24,9 @@ import { expositionToWriteRequest } from "./exposition-to-write-request";
 import { parseGroupingKey } from "./pushgateway-grouping-key";
 
 export function expositionDialect(request: Pick<CoreRequest, "headers">, text: string): ExpositionDialect {
-  const mediaType = (header(request, "content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (mediaType === "application/openmetrics-text") return "openmetrics";
-  if (mediaType === "application/vnd.google.protobuf" || mediaType === "application/x-protobuf") {
+  const type = mediaType(request);
+  if (type === "application/openmetrics-text") return "openmetrics";
+  if (type === "application/vnd.google.protobuf" || type === "application/x-protobuf") {
     throw unsupportedMediaType("protobuf exposition is not supported; push the text format (text/plain; version=0.0.4) or OpenMetrics");
   }
   return /(?:^|\n)# EOF[ \t]*\r?\n?\s*$/.test(text) ? "openmetrics" : "text";

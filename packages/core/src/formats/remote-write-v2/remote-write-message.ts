@@ -9,7 +9,7 @@
  *   senders that work today.
  */
 import { unsupportedMediaType } from "../../errors";
-import { header, type CoreRequest } from "../../http";
+import { header, mediaType, type CoreRequest } from "../../http";
 
 export const RW1_MESSAGE = "prometheus.WriteRequest";
 export const RW2_MESSAGE = "io.prometheus.write.v2.Request";
@@ -25,10 +25,8 @@ function protoParameter(contentType: string): string | undefined {
 }
 
 export function remoteWriteMessage(request: Pick<CoreRequest, "headers">): RemoteWriteMessage {
-  const contentType = header(request, "content-type") ?? "";
-  const mediaType = contentType.split(";")[0]!.trim().toLowerCase();
-  if (mediaType !== "application/x-protobuf") return RW1_MESSAGE;
-  const proto = protoParameter(contentType);
+  if (mediaType(request) !== "application/x-protobuf") return RW1_MESSAGE;
+  const proto = protoParameter(header(request, "content-type") ?? "");
   if (proto === undefined || proto === RW1_MESSAGE) return RW1_MESSAGE;
   if (proto === RW2_MESSAGE) return RW2_MESSAGE;
   throw unsupportedMediaType(`remote write message proto=${proto} is not supported; send ${RW1_MESSAGE} (1.0) or ${RW2_MESSAGE} (2.0)`);
