@@ -9,13 +9,10 @@
  *
  * Pure (no SST globals): the secrets CLI imports it too, so both agree on the names.
  */
-import { SECRET_NAMES, type SecretName } from "@ampgate/core/secrets/secret-source";
+import type { SecretName } from "@ampgate/core/secrets/secret-source";
 import { APP_NAME } from "./names";
 
 /** `/ampgate/<stage>/` — the functions' AMPGATE_SECRETS_PREFIX. */
 export const secretsPrefix = (stage: string): string => `/${APP_NAME}/${stage}/`;
 
 export const parameterName = (stage: string, name: SecretName): string => `${secretsPrefix(stage)}${name}`;
-
-/** Every parameter of a stage, in SECRET_NAMES order. */
-export const stageParameterNames = (stage: string): string[] => SECRET_NAMES.map((name) => parameterName(stage, name));

@@ -57,9 +57,3 @@ export function secrets(names: readonly SecretName[]): SecretSource {
   }
   return source;
 }
-
-/** Forget every built dependency (tests that change the environment between cases). */
-export function resetDependencies(): void {
-  ampClient = undefined;
-  secretSources.clear();
-}

@@ -9,7 +9,7 @@
  */
 import { createLogger, type Logger } from "@ampgate/core/log/logger";
 import { instanceId } from "@ampgate/core/telemetry/instance-id";
-import { createSelfMetrics, selfMetricsWriter, type SelfMetrics } from "@ampgate/core/telemetry/self-metrics";
+import { createSelfMetrics, selfMetricsWriter, type SelfMetrics, type SnapshotWriter } from "@ampgate/core/telemetry/self-metrics";
 import { DEFAULT_SELF_METRICS_INTERVAL_SECONDS, selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 import { ampHttpClient } from "./deps";
 
@@ -20,11 +20,13 @@ export function selfMetrics(fn: string): SelfMetrics {
   let metrics = byFunction.get(fn);
   if (!metrics) {
     const log = createLogger({ fields: { fn } });
+    let writer: SnapshotWriter | undefined;
     metrics = createSelfMetrics({
       fn,
       instance,
-      // Built per flush from the current client, so a test that resets the dependencies flushes to its own AMP.
-      writer: { write: (request, options) => selfMetricsWriter(ampHttpClient(), log).write(request, options) },
+      // Built on the first flush, not here: the metrics are created at the start of every invocation, and a missing
+      // AMP setting must show as a failed flush (logged), not fail the request being counted.
+      writer: { write: (request, options) => (writer ??= selfMetricsWriter(ampHttpClient(), log)).write(request, options) },
       intervalMs: intervalFromEnv(log),
       now: Date.now,
       log,

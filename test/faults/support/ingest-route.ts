@@ -21,9 +21,6 @@ import { ROUTES, routeKey } from "../../../functions/routes";
 
 export const ROUTE_TOKEN = "ag_route-harness-token-0123456789abcdefghijklm";
 
-/** Route key → push format, as functions/ingest.ts builds it. */
-export const INGEST_ROUTE_KEYS = ROUTES.filter((r) => r.fn === "ingest" && r.format).map((r) => routeKey(r));
-
 export interface RequestParts {
   headers?: Record<string, string>;
   body?: Uint8Array | string;
