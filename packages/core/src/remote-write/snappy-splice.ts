@@ -20,6 +20,7 @@
  * every spliced part and compare. The body must be one the checking decoder (snappy.ts) accepted for this batch.
  */
 import { GrowableBytes } from "./growable-bytes";
+import { readLittleEndian, readSnappyPreamble } from "./snappy";
 
 /** What the splicer needs from a fast-ingest batch (fast-ingest.ts EncodedWriteRequest). */
 export interface SplicedOutput {
@@ -64,7 +65,7 @@ class ElementCursor {
       pos += 1;
       if (length > 60) {
         const extra = length - 60;
-        length = 1 + (body[pos]! | (extra > 1 ? body[pos + 1]! << 8 : 0) | (extra > 2 ? body[pos + 2]! << 16 : 0)) + (extra > 3 ? body[pos + 3]! * 0x1000000 : 0);
+        length = readLittleEndian(body, pos, extra) + 1;
         pos += extra;
       }
       pos += length;
@@ -74,12 +75,11 @@ class ElementCursor {
       pos += 2;
     } else {
       length = (tagByte >>> 2) + 1;
-      distance = kind === 2
-        ? body[pos + 1]! | (body[pos + 2]! << 8)
-        : (body[pos + 1]! | (body[pos + 2]! << 8) | (body[pos + 3]! << 16)) + body[pos + 4]! * 0x1000000;
+      distance = kind === 2 ? body[pos + 1]! | (body[pos + 2]! << 8) : readLittleEndian(body, pos + 1, 4);
       pos += kind === 2 ? 3 : 5;
     }
-    if (pos > body.length || (kind !== 0 && (distance === 0 || distance > this.end))) return false;
+    // `!(pos <= …)`: a length or offset cut off by the end of the body reads `undefined` bytes and makes `pos` NaN.
+    if (!(pos <= body.length) || (kind !== 0 && (distance === 0 || distance > this.end))) return false;
     this.pos = pos;
     this.start = this.end;
     this.end += length;
@@ -103,17 +103,12 @@ export class SnappySplicer {
 
   /** `undefined` when the body's length preamble does not cover the runs it is given. */
   static create(body: Uint8Array, batch: SplicedOutput): SnappySplicer | undefined {
-    let pos = 0;
-    let decodedLength = 0;
-    for (let shift = 0; ; shift += 7) {
-      if (pos >= body.length || shift > 28) return undefined;
-      const byte = body[pos++]!;
-      decodedLength += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-    }
+    const preamble = readSnappyPreamble(body);
+    if (!preamble) return undefined;
+    const { decodedLength, headerBytes } = preamble;
     const lastRun = batch.runs.length - 3;
     if (lastRun >= 0 && batch.runs[lastRun]! + batch.runs[lastRun + 2]! > decodedLength) return undefined;
-    return new SnappySplicer(body, pos, batch, runBlockIndex(batch.runs, decodedLength));
+    return new SnappySplicer(body, headerBytes, batch, runBlockIndex(batch.runs, decodedLength));
   }
 
   /**

@@ -61,7 +61,9 @@ export function decompressSnappyBlock(body: Uint8Array, maxDecodedBytes: number)
   if (wrong) {
     throw badRequest("invalid_snappy", `body looks ${wrong.name}-compressed; remote write bodies must be snappy block format`);
   }
-  const { decodedLength, headerBytes } = readPreamble(body);
+  const preamble = readSnappyPreamble(body);
+  if (!preamble) throw invalidSnappy("the length preamble is not a valid varint below 2^32");
+  const { decodedLength, headerBytes } = preamble;
   const limit = Math.min(maxDecodedBytes, MAX_REPRESENTABLE_LENGTH);
   if (decodedLength > limit) {
     throw payloadTooLarge(
@@ -88,18 +90,18 @@ function startsWith(body: Uint8Array, magic: readonly number[]): boolean {
   return body.length >= magic.length && magic.every((byte, i) => body[i] === byte);
 }
 
-/** The uncompressed length: a little-endian base-128 varint of at most 5 bytes, value < 2^32. */
-function readPreamble(body: Uint8Array): { decodedLength: number; headerBytes: number } {
+/**
+ * The uncompressed length: a little-endian base-128 varint of at most 5 bytes, value < 2^32; `undefined` when the
+ * body does not start with one.
+ */
+export function readSnappyPreamble(body: Uint8Array): { decodedLength: number; headerBytes: number } | undefined {
   let value = 0;
   for (let i = 0; i < 5 && i < body.length; i++) {
     const byte = body[i]!;
     value += (byte & 0x7f) * 2 ** (7 * i);
-    if (byte < 0x80) {
-      if (value > 0xffffffff) break;
-      return { decodedLength: value, headerBytes: i + 1 };
-    }
+    if (byte < 0x80) return value > 0xffffffff ? undefined : { decodedLength: value, headerBytes: i + 1 };
   }
-  throw invalidSnappy("the length preamble is not a valid varint below 2^32");
+  return undefined;
 }
 
 /**
@@ -184,7 +186,7 @@ function tooLong(decodedLength: number, elementStart: number) {
  * An unsigned little-endian integer of 1–4 bytes. Shifts rather than `2 ** (8 * i)`, which V8 computes as a
  * float power per byte; the top byte is multiplied so that values ≥ 2^31 stay positive.
  */
-function readLittleEndian(body: Uint8Array, pos: number, bytes: number): number {
+export function readLittleEndian(body: Uint8Array, pos: number, bytes: number): number {
   let value = body[pos]!;
   if (bytes > 1) value |= body[pos + 1]! << 8;
   if (bytes > 2) value |= body[pos + 2]! << 16;
