@@ -29,7 +29,7 @@ import { utf8Length } from "./utf8-length";
 /** OpenMetrics: an exemplar's label names and values together must not exceed 128 characters (Cortex enforces it). */
 const MAX_EXEMPLAR_LABEL_CHARS = 128;
 /** Native histogram exponential schemas Prometheus accepts (model/histogram); -53 (custom buckets) is newer than AMP. */
-const HISTOGRAM_SCHEMA = { min: -4, max: 8 } as const;
+export const HISTOGRAM_SCHEMA = { min: -4, max: 8 } as const;
 
 export function validateWriteRequest(request: WriteRequest, limits: RemoteWriteLimits = DEFAULT_LIMITS): WriteRequest {
   request.timeseries.forEach((series, index) => validateSeries(series, index, limits));

@@ -12,10 +12,11 @@
  */
 import type { BucketSpan, Histogram } from "../../remote-write/types";
 import { HistogramResetHint } from "../../remote-write/types";
+import { HISTOGRAM_SCHEMA } from "../../remote-write/validate";
 import { NO_RECORDED_VALUE, nanosToMillis, type ExponentialBuckets, type ExponentialHistogramDataPoint } from "./otlp-model";
 
-export const MIN_SCHEMA = -4;
-export const MAX_SCHEMA = 8;
+/** The schemas validation lets through to AMP: finer scales are merged down to MAX, coarser ones refused. */
+const { min: MIN_SCHEMA, max: MAX_SCHEMA } = HISTOGRAM_SCHEMA;
 /** A gap of at most this many empty buckets is filled in rather than starting a new span. */
 const MAX_FILLED_GAP = 2;
 
