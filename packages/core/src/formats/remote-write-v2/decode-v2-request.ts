@@ -18,7 +18,7 @@
 import { badRequest, RequestError, unsupportedMediaType } from "../../errors";
 import { decodeWriteRequest } from "../../remote-write/codec";
 import type { Exemplar, Label, MetricMetadata, TimeSeries, WriteRequest } from "../../remote-write/types";
-import { readVarint64, Reader, tag, WireType, Writer } from "../../remote-write/wire";
+import { Field, readVarint64, Reader, tag, WireType, Writer } from "../../remote-write/wire";
 
 /** Native-histogram schema of custom-bucket histograms (NHCB), which only Remote Write 2.0 defines for senders. */
 const CUSTOM_BUCKETS_SCHEMA = -53;
@@ -31,9 +31,9 @@ const F = {
 } as const;
 
 /** The 1.0 TimeSeries fields the re-framed messages go into (reference §1.2). */
-const V1_SAMPLES_TAG = tag(2, WireType.LENGTH_DELIMITED);
-const V1_HISTOGRAMS_TAG = tag(4, WireType.LENGTH_DELIMITED);
-const V1_TIMESERIES_TAG = tag(1, WireType.LENGTH_DELIMITED);
+const V1_SAMPLES_TAG = tag(Field.TimeSeries.samples, WireType.LENGTH_DELIMITED);
+const V1_HISTOGRAMS_TAG = tag(Field.TimeSeries.histograms, WireType.LENGTH_DELIMITED);
+const V1_TIMESERIES_TAG = tag(Field.WriteRequest.timeseries, WireType.LENGTH_DELIMITED);
 
 class V2WireError extends Error {}
 
