@@ -15,7 +15,7 @@
  * (the v2 API's LineProtocolError; Telegraf's v2 output drops the batch on 400). Only the message's first line
  * reaches Telegraf's log from `outputs.http`, so it is one line.
  */
-import type { RequestError } from "../../errors";
+import { badRequest, type RequestError } from "../../errors";
 import { jsonResponse, emptyResponse, type CoreRequest, type CoreResponse } from "../../http";
 import type { PushFormat, PushOutcome, RejectedItem } from "../../ingest/push-format";
 import { decodeContentEncoding } from "../content-encoding";
@@ -23,7 +23,6 @@ import { decodeUtf8Lines } from "../utf8-lines";
 import { parseLineProtocol, type LineError } from "./line-protocol";
 import { linePointsToWriteRequest, type StringFieldMode } from "./line-protocol-to-write-request";
 import { parsePrecision } from "./precision";
-import { badRequest } from "../../errors";
 
 export type InfluxDialect = "v1" | "v2";
 
