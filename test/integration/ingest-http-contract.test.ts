@@ -6,6 +6,7 @@ import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@amp
 import type { LocalStack } from "../../local/stack";
 import { ampQuerier } from "../support/amp-query";
 import { startTestStack } from "../support/local-stack";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody } from "../support/remote-write";
 
 const INGEST_TOKEN = "ag_contract-test-token-abcdefghijklmnopqrstuvwx";
 let stack: LocalStack;
@@ -24,12 +25,11 @@ function batch(labels: Array<[string, string]>, value = 1): WriteRequest {
     metadata: [],
   };
 }
-const snappy = (request: WriteRequest) => compressSnappyBlock(encodeWriteRequest(request));
 
 async function push(body: Uint8Array | string, headers: Record<string, string> = {}) {
   const response = await fetch(`${stack.url}/api/v1/write`, {
     method: "POST",
-    headers: { authorization: `Bearer ${INGEST_TOKEN}`, "content-type": "application/x-protobuf", "content-encoding": "snappy", ...headers },
+    headers: { authorization: `Bearer ${INGEST_TOKEN}`, ...REMOTE_WRITE_HEADERS, ...headers },
     body,
   });
   return { status: response.status, text: await response.text(), headers: response.headers };
@@ -37,7 +37,7 @@ async function push(body: Uint8Array | string, headers: Record<string, string> =
 
 describe("authentication", () => {
   it("401 without credentials or with a wrong token, with a WWW-Authenticate challenge", async () => {
-    const body = snappy(batch([["__name__", "auth_probe"]]));
+    const body = remoteWriteBody(batch([["__name__", "auth_probe"]]));
     const none = await push(body, { authorization: "" });
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -46,7 +46,7 @@ describe("authentication", () => {
 
   it("accepts the token as an HTTP basic password (Telegraf username/password)", async () => {
     const basic = Buffer.from(`pi:${INGEST_TOKEN}`).toString("base64");
-    expect((await push(snappy(batch([["__name__", "basic_auth_probe"]])), { authorization: `Basic ${basic}` })).status).toBe(204);
+    expect((await push(remoteWriteBody(batch([["__name__", "basic_auth_probe"]])), { authorization: `Basic ${basic}` })).status).toBe(204);
   });
 });
 
@@ -60,10 +60,10 @@ describe("bad input is a 4xx that names the problem, and nothing reaches AMP", (
     ["truncated protobuf", compressSnappyBlock(truncated.subarray(0, truncated.length - 3)), 400, /WriteRequest|truncat/i],
     ["decompression bomb header", bomb, 413, /1073741824|limit/i],
     ["framed snappy", new Uint8Array([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x50, 0x59]), 400, /framed/i],
-    ["duplicate label names", snappy(batch([["__name__", "dup_probe"], ["a", "1"], ["a", "2"]])), 400, /dup_probe.*"a" appears more than once/],
-    ["invalid label name", snappy(batch([["__name__", "bad_label_probe"], ["1abc", "x"]])), 400, /bad_label_probe.*1abc|1abc.*bad_label_probe/],
-    ["missing metric name", snappy(batch([["job", "nameless"]])), 400, /__name__|metric name/i],
-    ["gzip instead of snappy", snappy(batch([["__name__", "gzip_probe"]])), 415, /snappy/i, { "content-encoding": "gzip" }],
+    ["duplicate label names", remoteWriteBody(batch([["__name__", "dup_probe"], ["a", "1"], ["a", "2"]])), 400, /dup_probe.*"a" appears more than once/],
+    ["invalid label name", remoteWriteBody(batch([["__name__", "bad_label_probe"], ["1abc", "x"]])), 400, /bad_label_probe.*1abc|1abc.*bad_label_probe/],
+    ["missing metric name", remoteWriteBody(batch([["job", "nameless"]])), 400, /__name__|metric name/i],
+    ["gzip instead of snappy", remoteWriteBody(batch([["__name__", "gzip_probe"]])), 415, /snappy/i, { "content-encoding": "gzip" }],
   ];
 
   for (const [name, body, status, message, headers] of cases) {
@@ -95,14 +95,14 @@ describe("bad input is a 4xx that names the problem, and nothing reaches AMP", (
 
   it("unsorted labels → 400 naming the series (the spec requires senders to sort)", async () => {
     const before = stack.standin!.stats.writesAccepted;
-    const response = await push(snappy(batch([["zone", "b"], ["__name__", "unsorted_probe"], ["area", "a"]], 42)));
+    const response = await push(remoteWriteBody(batch([["zone", "b"], ["__name__", "unsorted_probe"], ["area", "a"]], 42)));
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/unsorted_probe.*must be sorted/);
     expect(stack.standin!.stats.writesAccepted).toBe(before);
   });
 
   it("empty-valued labels mean 'absent': dropped, the series stored without them", async () => {
-    const response = await push(snappy(batch([["__name__", "empty_value_probe"], ["area", ""], ["zone", "b"]], 42)));
+    const response = await push(remoteWriteBody(batch([["__name__", "empty_value_probe"], ["area", ""], ["zone", "b"]], 42)));
     expect(response.status).toBe(204);
     const [series] = await ampQuerier(stack.ampEndpoint)('empty_value_probe{source="local"}');
     expect(series?.metric).toEqual({ __name__: "empty_value_probe", zone: "b", source: "local" });
@@ -117,7 +117,7 @@ describe("AMP faults reach the sender as retryable statuses", () => {
       attempts++;
       return { action: "respond", status: 503, body: "service unavailable" };
     });
-    const response = await push(snappy(batch([["__name__", "fault_503_probe"]])));
+    const response = await push(remoteWriteBody(batch([["__name__", "fault_503_probe"]])));
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(attempts).toBeGreaterThan(1);
@@ -126,13 +126,13 @@ describe("AMP faults reach the sender as retryable statuses", () => {
   it("429 with Retry-After is passed on with AMP's Retry-After", async () => {
     stack.standin!.setIntercept((exchange) =>
       exchange.kind === "write" ? { action: "respond", status: 429, headers: { "retry-after": "40" }, body: "ingestion rate limit exceeded" } : undefined);
-    const response = await push(snappy(batch([["__name__", "fault_429_probe"]])));
+    const response = await push(remoteWriteBody(batch([["__name__", "fault_429_probe"]])));
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("40");
   }, 40_000);
 
   it("connection reset → 503; the same batch succeeds once AMP recovers", async () => {
-    const body = snappy(batch([["__name__", "fault_reset_probe"]], 3));
+    const body = remoteWriteBody(batch([["__name__", "fault_reset_probe"]], 3));
     stack.standin!.setIntercept((exchange) => (exchange.kind === "write" ? { action: "reset" } : undefined));
     expect((await push(body)).status).toBe(503);
     stack.standin!.setIntercept(undefined);
@@ -148,7 +148,7 @@ describe("AMP faults reach the sender as retryable statuses", () => {
       attempts++;
       return { action: "respond", status: 400, body: "user=123_ws-local: err: out of order sample. timestamp=2026-11-21T00:00:00Z, series={__name__=\"x\"}" };
     });
-    const response = await push(snappy(batch([["__name__", "fault_400_probe"]])));
+    const response = await push(remoteWriteBody(batch([["__name__", "fault_400_probe"]])));
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/out of order sample/);
     expect(attempts).toBe(1);

@@ -12,12 +12,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY } from "@ampgate/core/amp/retry-policy";
 import { hashToken } from "@ampgate/core/auth/token-hash";
-import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
+import type { WriteRequest } from "@ampgate/core/remote-write/index";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { UNAUTHENTICATED_SOURCE } from "@ampgate/core/telemetry/request-metrics";
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { ampQuerier, ampQueryApi } from "../support/amp-query";
 import { startTestStack } from "../support/local-stack";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody } from "../support/remote-write";
 import { captureLogLines, isSelfMetricsWrite, isUserWrite } from "./observability-harness";
 
 const PI_TOKEN = "ag_observability-pi-0123456789abcdefghijklmnop";
@@ -71,9 +72,7 @@ async function push(path: string, token: string, body: Uint8Array | string, head
   return { status: response.status, text: await response.text() };
 }
 const pushRemoteWrite = (token: string, request: WriteRequest) =>
-  push("/api/v1/write", token, compressSnappyBlock(encodeWriteRequest(request)), {
-    "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0",
-  });
+  push("/api/v1/write", token, remoteWriteBody(request), REMOTE_WRITE_HEADERS);
 
 // ── reading counters back from the stand-in ──────────────────────────────────────────────────────────────────
 

@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
+import type { WriteRequest } from "@ampgate/core/remote-write/index";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
 import { lambdaContext } from "../../local/lambda-host";
@@ -20,6 +20,7 @@ import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { LIVING_METER, OFFICE_CO2 } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { startTestStack, tempDir } from "../support/local-stack";
+import { postRemoteWrite } from "../support/remote-write";
 import { captureLogLines, isUserWrite, standinPromql } from "./observability-harness";
 
 const SWITCHBOT_TOKEN = "e5".repeat(48);
@@ -63,21 +64,16 @@ afterAll(async () => {
 // ── traffic ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 let clock = Date.now() - 5 * MINUTE;
-function remoteWrite(name: string): Uint8Array {
+function remoteWrite(name: string): WriteRequest {
   clock += 1_000;
-  const request: WriteRequest = {
+  return {
     timeseries: [0, 1].map((s) => ({ labels: [{ name: "__name__", value: name }, { name: "series", value: `s${s}` }], samples: [{ value: s, timestamp: clock }], exemplars: [], histograms: [] })),
     metadata: [],
   };
-  return compressSnappyBlock(encodeWriteRequest(request));
 }
 
 const pushRemoteWrite = async (name: string) =>
-  (await fetch(`${stack.url}/api/v1/write`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.ingestToken}`, "content-type": "application/x-protobuf", "content-encoding": "snappy" },
-    body: remoteWrite(name),
-  })).status;
+  (await postRemoteWrite(`${stack.url}/api/v1/write`, remoteWrite(name), { authorization: `Bearer ${stack.ingestToken}` })).status;
 
 const getQuery = async (path: string) => (await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${stack.readToken}` } })).status;
 

@@ -18,11 +18,10 @@ import { createLogger } from "@ampgate/core/log/logger";
 import { UNCONFIGURED_TARIFF, type Tariff } from "@ampgate/core/query/energy/tariff";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "@ampgate/core/query/query-limits";
 import { createQueryRouter } from "@ampgate/core/query/query-router";
-import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { startAmpStandin, type AmpStandin } from "../../local/amp-standin/amp-front";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
+import { postRemoteWrite } from "../support/remote-write";
 
 const REGION = "eu-central-1";
 const CREDENTIALS = { accessKeyId: "AKIAQUERYTEST", secretAccessKey: "query-test-secret-key" };
@@ -91,14 +90,7 @@ export async function startQueryBackend(): Promise<QueryBackend> {
 
 /** Push series through a local stack's own ingest route (real remote write, stamped with its ingest token). */
 export async function pushToStack(stack: { url: string; ingestToken: string }, series: readonly SeriesSpec[]): Promise<number> {
-  const response = await fetch(`${stack.url}/api/v1/write`, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${stack.ingestToken}`, "content-type": "application/x-protobuf", "content-encoding": "snappy",
-      "x-prometheus-remote-write-version": "0.1.0",
-    },
-    body: compressSnappyBlock(encodeWriteRequest(writeRequest(series))),
-  });
+  const response = await postRemoteWrite(`${stack.url}/api/v1/write`, writeRequest(series), { authorization: `Bearer ${stack.ingestToken}` });
   return response.status;
 }
 

@@ -11,9 +11,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectIntoQuery } from "@ampgate/core/query/promql/enforce-matchers";
-import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
+import { postRemoteWrite } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
 import { PROMETHEUS_WITH_HISTORY, queryClient, readToken, startQueryBackend, writeRequest, type QueryBackend, type SeriesSpec } from "./query-harness";
 
@@ -47,11 +46,7 @@ beforeAll(async () => {
   backend = await startQueryBackend();
   onlyA = await startPrometheus({ mode: "server", config: PROMETHEUS_WITH_HISTORY });
   await backend.write([...HOUSE_A_SERIES, ...FOREIGN_SERIES]);
-  const response = await fetch(`${onlyA.url}/api/v1/write`, {
-    method: "POST",
-    headers: { "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
-    body: compressSnappyBlock(encodeWriteRequest(writeRequest(HOUSE_A_SERIES))),
-  });
+  const response = await postRemoteWrite(`${onlyA.url}/api/v1/write`, writeRequest(HOUSE_A_SERIES));
   expect(response.status).toBe(204);
   call = queryClient(backend, { tokens: [reader.record, admin.record] });
   await waitFor("both stores to answer", async () => {

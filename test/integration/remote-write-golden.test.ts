@@ -14,13 +14,14 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeWriteRequest, encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock, decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
+import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import { remoteWriteLimits } from "@ampgate/core/remote-write/limits";
 import { isPlausibleMilliseconds } from "@ampgate/core/remote-write/timestamp-unit";
 import type { Label, TimeSeries, WriteRequest } from "@ampgate/core/remote-write/types";
 import { validateWriteRequest } from "@ampgate/core/remote-write/validate";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
 import { startProtobufScrapeTarget, type ProtobufScrapeTarget } from "../support/protobuf-scrape-target";
+import { postRemoteWrite } from "../support/remote-write";
 import { startRemoteWriteCapture, type CapturedWrite, type RemoteWriteCapture } from "../support/remote-write-capture";
 import { startScrapeTarget, type ScrapeTarget } from "../support/scrape-target";
 import { waitFor } from "../support/wait-for";
@@ -305,11 +306,7 @@ describe("ampgate's encoding, written to a real Prometheus 2.42 receiver", () =>
       ],
       metadata: [],
     };
-    const response = await fetch(`${prometheus.url}/api/v1/write`, {
-      method: "POST",
-      headers: { "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
-      body: compressSnappyBlock(encodeWriteRequest(request)),
-    });
+    const response = await postRemoteWrite(`${prometheus.url}/api/v1/write`, request);
     expect(response.status, await response.text()).toBe(204);
   }, 60_000);
 

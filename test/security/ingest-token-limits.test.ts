@@ -3,9 +3,9 @@
 // another token, and a refused request forwards nothing to AMP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@ampgate/core/auth/token-hash";
-import { compressSnappyBlock, encodeWriteRequest } from "@ampgate/core/remote-write/index";
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { startTestStack } from "../support/local-stack";
+import { postRemoteWrite, remoteWriteBody } from "../support/remote-write";
 
 const LIMITED = "ag_limited-token-0123456789abcdefghijklmnopqrstu";
 const SMALL = "ag_small-body-token-0123456789abcdefghijklmnopqr";
@@ -26,7 +26,7 @@ afterAll(() => stack?.stop());
 let clock = Date.now() - 60_000;
 function body(series: number): Uint8Array {
   clock += 10;
-  return compressSnappyBlock(encodeWriteRequest({
+  return remoteWriteBody({
     timeseries: Array.from({ length: series }, (_, i) => ({
       labels: [{ name: "__name__", value: "limit_probe" }, { name: "i", value: String(i).padStart(4, "0") }],
       samples: [{ value: i, timestamp: clock }],
@@ -34,15 +34,10 @@ function body(series: number): Uint8Array {
       histograms: [],
     })),
     metadata: [],
-  }));
+  });
 }
 
-const push = (token: string, payload: Uint8Array) =>
-  fetch(`${stack.url}/api/v1/write`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/x-protobuf", "content-encoding": "snappy" },
-    body: payload,
-  });
+const push = (token: string, payload: Uint8Array) => postRemoteWrite(`${stack.url}/api/v1/write`, payload, { authorization: `Bearer ${token}` });
 
 describe("per-token limits", () => {
   it("maxRequestsPerMinute: the 4th request in a minute is 429 with Retry-After, nothing forwarded; other tokens unaffected", async () => {

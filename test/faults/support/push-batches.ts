@@ -2,7 +2,8 @@
  * Push batches with known contents for the fault and load suites: remote-write (snappy protobuf) and Influx line
  * protocol, each sample's series, timestamp and value recorded so that what lands can be counted against it.
  */
-import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
+import type { WriteRequest } from "@ampgate/core/remote-write/index";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody } from "../../support/remote-write";
 import { seriesKey, type PushBatch, type SentSample } from "./retrying-sender";
 
 export interface SeriesSpec {
@@ -37,13 +38,8 @@ export function remoteWriteBatch(
       url: `${ingestUrl}/api/v1/write`,
       init: {
         method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/x-protobuf",
-          "content-encoding": "snappy",
-          "x-prometheus-remote-write-version": "0.1.0",
-        },
-        body: compressSnappyBlock(encodeWriteRequest(request)),
+        headers: { authorization: `Bearer ${token}`, ...REMOTE_WRITE_HEADERS },
+        body: remoteWriteBody(request),
       },
     },
   };
