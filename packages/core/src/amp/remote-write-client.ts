@@ -57,7 +57,7 @@ export interface WriterClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: WriterClock = {
+const systemClock: WriterClock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {

@@ -22,7 +22,7 @@ const DECODERS: Record<string, Inflate | undefined> = {
   zstd: (zlib as unknown as { zstdDecompressSync?: Inflate }).zstdDecompressSync,
 };
 
-export const SUPPORTED_CONTENT_ENCODINGS = ["identity", ...Object.keys(DECODERS).filter((name) => DECODERS[name])];
+const SUPPORTED_CONTENT_ENCODINGS = ["identity", ...Object.keys(DECODERS).filter((name) => DECODERS[name])];
 
 function tooLarge(maxDecodedBytes: number): RequestError {
   return payloadTooLarge("body_too_large", `decoded request body is larger than the ${maxDecodedBytes}-byte limit`);

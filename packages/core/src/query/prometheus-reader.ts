@@ -37,7 +37,7 @@ export interface Result<T> {
 }
 
 /** The query a token may run: its matchers in every selector, plus any extra (ad-hoc filter) matchers. */
-export function scopedQuery(call: EndpointCall, query: string, extra: readonly LabelMatcher[] = []): string {
+function scopedQuery(call: EndpointCall, query: string, extra: readonly LabelMatcher[] = []): string {
   const narrowed = extra.length > 0 ? injectIntoQuery(query, extra, "add") : query;
   return injectIntoQuery(narrowed, call.token.matchers, "enforce");
 }

@@ -35,9 +35,6 @@ export function parseDurationParam(value: string, name: string): number {
   throw badData(`invalid parameter "${name}": cannot parse ${JSON.stringify(value.slice(0, 40))} to a valid duration`);
 }
 
-/** Seconds as Prometheus prints them in results: a float with millisecond precision. */
-export const toPromSeconds = (ms: number): number => ms / 1000;
-
 /** Milliseconds → `"12.5s"`-style text for messages. */
 export function describeDuration(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;

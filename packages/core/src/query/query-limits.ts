@@ -32,10 +32,10 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
 };
 
 /** Kept back from the deadline to turn AMP's answer (or a timeout) into a response. */
-export const RESPONSE_BUILD_MS = 300;
+const RESPONSE_BUILD_MS = 300;
 
 /** Environment variables that tune the limits; unset means the default. */
-export const QUERY_LIMIT_ENV = {
+const QUERY_LIMIT_ENV = {
   maxRangeDays: "QUERY_MAX_RANGE_DAYS",
   maxResponseBytes: "QUERY_MAX_RESPONSE_BYTES",
   timeoutSeconds: "QUERY_TIMEOUT_SECONDS",

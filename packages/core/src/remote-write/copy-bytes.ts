@@ -11,7 +11,7 @@
 const nativeCopy = Buffer.prototype.copy;
 
 /** Below this many bytes a loop is as fast as the native call. */
-export const SHORT_COPY = 16;
+const SHORT_COPY = 16;
 
 export function copyBytes(from: Uint8Array, start: number, end: number, to: Uint8Array, at: number): void {
   if (end - start < SHORT_COPY) {

@@ -16,7 +16,7 @@ export function varint32Size(value: number): number {
 }
 
 /** int64/uint64 varint size; negative int64 always takes 10 bytes. */
-export function varint64Size(value: number): number {
+function varint64Size(value: number): number {
   if (value < 0) return 10;
   let size = 1;
   while (value >= 0x80) {

@@ -168,7 +168,7 @@ export function fastIngest(
     : { protobuf: out.bytes(), entryEnds, series: entryEnds.length, samples, unchanged, runs, repeats };
 }
 
-export const plainBytes = (bytes: Uint8Array): Uint8Array =>
+const plainBytes = (bytes: Uint8Array): Uint8Array =>
   Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const sameBytes = (entry: Uint8Array, buf: Uint8Array, start: number, end: number): boolean =>

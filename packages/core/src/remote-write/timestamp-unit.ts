@@ -23,7 +23,7 @@ const UNITS: readonly TimestampUnit[] = [
   { name: "nanoseconds", perMillisecond: 1e6 },
 ];
 
-export const PLAUSIBLE_MS_RANGE_TEXT = "1973-03-03..2286-11-20";
+const PLAUSIBLE_MS_RANGE_TEXT = "1973-03-03..2286-11-20";
 
 export function isPlausibleMilliseconds(timestamp: number): boolean {
   return timestamp >= PLAUSIBLE_MS.min && timestamp < PLAUSIBLE_MS.max;

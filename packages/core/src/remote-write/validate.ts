@@ -48,7 +48,7 @@ function validateSeries(series: TimeSeries, index: number, limits: RemoteWriteLi
 }
 
 /** `timeseries[3] up{job="x"}: <rule>` — every series rejection has this shape. */
-export function seriesError(series: TimeSeries, index: number, reason: string, rule: string): RequestError {
+function seriesError(series: TimeSeries, index: number, reason: string, rule: string): RequestError {
   return badRequest(reason, `timeseries[${index}] ${formatSeries(series.labels)}: ${rule}`);
 }
 

@@ -18,7 +18,7 @@ export class WebhookAdminError extends Error {
 const AMPGATE_PATH = /\/switchbot\/webhook\/[^/]+$/;
 
 /** Whether `url` has the shape of an ampgate webhook URL (how we recognise a URL we created). */
-export function isAmpgateWebhookUrl(url: string): boolean {
+function isAmpgateWebhookUrl(url: string): boolean {
   try {
     return AMPGATE_PATH.test(new URL(url).pathname);
   } catch {
@@ -41,7 +41,7 @@ export function redactWebhookUrl(url: string): string {
 }
 
 /** SwitchBot needs a public HTTPS URL with a trusted certificate (§6.1); plain http only for a loopback test. */
-export function checkWebhookUrl(url: string): void {
+function checkWebhookUrl(url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -26,7 +26,7 @@ const ENVELOPE = {
   requestId: v.optional(text),
 };
 
-export const LOG_LINE = v.pipe(
+const LOG_LINE = v.pipe(
   v.looseObject(ENVELOPE),
   v.check((line) => line.fn !== undefined || line.component !== undefined, "a line names its fn or its component"),
 );
@@ -108,7 +108,7 @@ export const POLL_LINE = v.looseObject({
 });
 
 /** The request line of each function, by `msg`. */
-export const REQUEST_LINES = {
+const REQUEST_LINES = {
   push: PUSH_LINE,
   query: QUERY_LINE,
   "webhook delivery": WEBHOOK_LINE,

@@ -70,7 +70,7 @@ export type HistogramName = Exclude<SelfMetricName, CounterName>;
 export type LabelValues<N extends SelfMetricName> = Record<(typeof SELF_METRICS)[N]["labels"][number], string>;
 
 /** Labels the registry adds to every series. */
-export const CONSTANT_LABELS = ["fn", "instance"] as const;
+const CONSTANT_LABELS = ["fn", "instance"] as const;
 export type ConstantLabels = Record<(typeof CONSTANT_LABELS)[number], string>;
 
 export const METRIC_TYPE: Readonly<Record<SelfMetricKind, MetricType>> = {

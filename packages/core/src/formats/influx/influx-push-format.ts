@@ -61,7 +61,7 @@ const toRejectedItem = (error: LineError): RejectedItem => ({
 });
 
 /** `line 3: …; line 7: …` for the first few failures, and how many more there were. */
-export function summariseRejectedLines(rejected: readonly RejectedItem[]): string {
+function summariseRejectedLines(rejected: readonly RejectedItem[]): string {
   const named = rejected
     .slice(0, LINES_NAMED_IN_RESPONSE)
     .map((item) => `line ${item.position}: ${item.message}`)

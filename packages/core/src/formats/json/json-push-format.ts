@@ -37,7 +37,7 @@ function issueMessage(issue: v.BaseIssue<unknown>): string {
   return path === "" ? message : `${path}: ${message}`;
 }
 
-export function parseJsonSamples(text: string): JsonSample[] {
+function parseJsonSamples(text: string): JsonSample[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -51,7 +51,7 @@ export function parseJsonSamples(text: string): JsonSample[] {
   throw badRequest("invalid_json_sample", `${named}${more}`);
 }
 
-export function jsonSamplesToWriteRequest(samples: readonly JsonSample[], nowMs: number): WriteRequest {
+function jsonSamplesToWriteRequest(samples: readonly JsonSample[], nowMs: number): WriteRequest {
   const builder = new SeriesBuilder();
   for (const sample of samples) {
     const labels = Object.entries(sample.labels).map(([name, value]) => ({ name, value }));

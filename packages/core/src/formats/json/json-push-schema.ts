@@ -37,7 +37,7 @@ const SampleValue = v.union(
   'expected a number, true/false, or "NaN"/"+Inf"/"-Inf"',
 );
 
-export const JsonSampleSchema = v.strictObject(
+const JsonSampleSchema = v.strictObject(
   {
     metric: MetricName,
     labels: v.optional(v.record(LabelName, v.string("label values must be strings")), {}),

@@ -28,7 +28,7 @@ interface SparseBuckets {
 }
 
 /** OTLP dense buckets at `scale` → Prometheus spans and deltas at `scale - scaleDown`. */
-export function sparseBuckets(buckets: ExponentialBuckets | undefined, scaleDown: number): SparseBuckets {
+function sparseBuckets(buckets: ExponentialBuckets | undefined, scaleDown: number): SparseBuckets {
   // Merge into Prometheus indexes; Map keeps ascending insertion order because OTLP indexes ascend.
   const merged = new Map<number, number>();
   (buckets?.bucketCounts ?? []).forEach((raw, i) => {

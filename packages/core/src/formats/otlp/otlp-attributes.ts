@@ -15,9 +15,9 @@ import type { Label } from "../../remote-write/types";
 import type { AnyValue, KeyValue } from "./otlp-model";
 import { prometheusLabelName } from "./otlp-names";
 
-export const SERVICE_NAME = "service.name";
-export const SERVICE_NAMESPACE = "service.namespace";
-export const SERVICE_INSTANCE_ID = "service.instance.id";
+const SERVICE_NAME = "service.name";
+const SERVICE_NAMESPACE = "service.namespace";
+const SERVICE_INSTANCE_ID = "service.instance.id";
 export const IDENTIFYING_RESOURCE_ATTRIBUTES: readonly string[] = [SERVICE_NAMESPACE, SERVICE_NAME, SERVICE_INSTANCE_ID];
 
 function rawValue(value: AnyValue | undefined): unknown {
@@ -33,7 +33,7 @@ function rawValue(value: AnyValue | undefined): unknown {
   }
 }
 
-export function anyValueAsString(value: AnyValue | undefined): string {
+function anyValueAsString(value: AnyValue | undefined): string {
   switch (value?.value) {
     case undefined: return "";
     case "stringValue": return value.stringValue ?? "";
@@ -44,7 +44,7 @@ export function anyValueAsString(value: AnyValue | undefined): string {
   }
 }
 
-export function attributeValue(attributes: readonly KeyValue[], key: string): string | undefined {
+function attributeValue(attributes: readonly KeyValue[], key: string): string | undefined {
   const found = attributes.find((attribute) => attribute.key === key);
   return found === undefined ? undefined : anyValueAsString(found.value);
 }

@@ -209,7 +209,7 @@ function parseExemplar(cursor: SampleLine, dialect: ExpositionDialect): Expositi
 }
 
 /** The declared family a sample belongs to: its own name, or a base name plus a suffix its type allows. */
-export function familyOf(sampleName: string, families: ReadonlyMap<string, MetricFamily>): MetricFamily | undefined {
+function familyOf(sampleName: string, families: ReadonlyMap<string, MetricFamily>): MetricFamily | undefined {
   const exact = families.get(sampleName);
   if (exact?.type !== undefined) return exact;
   for (const [type, suffixes] of Object.entries(SAMPLE_SUFFIXES)) {

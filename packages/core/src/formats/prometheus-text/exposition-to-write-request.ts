@@ -28,7 +28,7 @@ const METADATA_TYPES: Record<FamilyType, MetricType> = {
 };
 
 /** `labels` with `overrides` applied: same-named labels are replaced, the rest appended. */
-export function withOverrides(labels: readonly Label[], overrides: readonly Label[]): Label[] {
+function withOverrides(labels: readonly Label[], overrides: readonly Label[]): Label[] {
   const overridden = new Set(overrides.map((label) => label.name));
   return [...labels.filter((label) => !overridden.has(label.name)), ...overrides];
 }

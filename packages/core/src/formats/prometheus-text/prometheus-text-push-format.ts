@@ -23,7 +23,7 @@ import { parseExposition, type ExpositionDialect } from "./exposition-parser";
 import { expositionToWriteRequest } from "./exposition-to-write-request";
 import { parseGroupingKey } from "./pushgateway-grouping-key";
 
-export function expositionDialect(request: Pick<CoreRequest, "headers">, text: string): ExpositionDialect {
+function expositionDialect(request: Pick<CoreRequest, "headers">, text: string): ExpositionDialect {
   const type = mediaType(request);
   if (type === "application/openmetrics-text") return "openmetrics";
   if (type === "application/vnd.google.protobuf" || type === "application/x-protobuf") {

@@ -11,7 +11,7 @@
 import { unsupportedMediaType } from "../../errors";
 import { header, mediaType, type CoreRequest } from "../../http";
 
-export const RW1_MESSAGE = "prometheus.WriteRequest";
+const RW1_MESSAGE = "prometheus.WriteRequest";
 export const RW2_MESSAGE = "io.prometheus.write.v2.Request";
 export type RemoteWriteMessage = typeof RW1_MESSAGE | typeof RW2_MESSAGE;
 

@@ -18,7 +18,7 @@ import { dashboardRange } from "../json/grafana-time";
 import { deviceIdMatchers } from "../device-filter";
 import { type CounterReading, type CounterSeries, type EnergyPeriod, energyGrid, energyReport } from "./energy-report";
 
-export const ENERGY_COUNTER = "switchbot_energy_watt_hours_total";
+const ENERGY_COUNTER = "switchbot_energy_watt_hours_total";
 const PART_LABEL = "ampgate_part";
 
 /**
@@ -35,7 +35,7 @@ const counterQuery = (stepMs: number) => {
 /** Under Prometheus's 11,000 points per query, with the baseline boundary included. */
 const POINTS_PER_CHUNK = 10_000;
 /** A year of months, with room for the partial months at both ends. */
-export const MAX_ENERGY_RANGE_MS = 400 * 86_400_000;
+const MAX_ENERGY_RANGE_MS = 400 * 86_400_000;
 
 const energy: Endpoint = async (call) => {
   const requested = call.params.get("period") ?? "day";
@@ -45,7 +45,7 @@ const energy: Endpoint = async (call) => {
   const { fromMs, toMs } = dashboardRange(call.params, now);
   const tariff = call.deps.tariff;
   const grid = energyGrid(fromMs, Math.min(toMs, now), period, tariff);
-  if (grid.end - grid.start > MAX_ENERGY_RANGE_MS) throw badData("the energy report covers at most 400 days; choose a shorter range");
+  if (grid.end - grid.start > MAX_ENERGY_RANGE_MS) throw badData(`the energy report covers at most ${MAX_ENERGY_RANGE_MS / 86_400_000} days; choose a shorter range`);
   // Each query stays inside both the point limit and the range limit.
   const chunkMs = Math.min(POINTS_PER_CHUNK * grid.stepMs, Math.floor(call.deps.limits.maxRangeMs / grid.stepMs) * grid.stepMs);
   const filter = deviceIdMatchers(call.params.getAll("device_id"));

@@ -17,7 +17,7 @@
 import * as v from "valibot";
 import { checkTimeZone } from "./local-time";
 
-export const SLOT_MINUTES = 15;
+const SLOT_MINUTES = 15;
 const SLOTS_PER_DAY = (24 * 60) / SLOT_MINUTES;
 const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 

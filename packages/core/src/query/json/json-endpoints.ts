@@ -42,9 +42,9 @@ const instant: Endpoint = async (call) => {
  * (default 1 day) so that a device offline for a while is still listed. `__text`/`__value` make the rows usable
  * as a simPod variable too; JSON API variables use the text/value field settings instead.
  */
-export const DEVICE_INFO_LABELS = ["device_id", "device_name", "device_type", "hub_id", "cloud_enabled"] as const;
+const DEVICE_INFO_LABELS = ["device_id", "device_name", "device_type", "hub_id", "cloud_enabled"] as const;
 
-export const devicesQuery = (lookbackSeconds: number) =>
+const devicesQuery = (lookbackSeconds: number) =>
   `max by (${DEVICE_INFO_LABELS.join(", ")}) (last_over_time(switchbot_device_info[${lookbackSeconds}s]))`;
 
 export interface DeviceRow {

@@ -22,7 +22,7 @@ import type { MatrixSeries, VectorSample } from "../prometheus-reader";
 
 const FIXED_COLUMNS = new Set(["time", "value", "series"]);
 
-export const labelColumn = (label: string): string => (FIXED_COLUMNS.has(label) ? `label_${label}` : label);
+const labelColumn = (label: string): string => (FIXED_COLUMNS.has(label) ? `label_${label}` : label);
 
 /** `metric{a="b", c="d"}` as Prometheus prints a series, or a Grafana-style legend with `{{label}}` placeholders. */
 export function seriesName(metric: Record<string, string>, legend?: string): string {

@@ -20,7 +20,7 @@ import { printPromql, type SeriesSelector } from "./print-promql";
 
 export type InjectMode = "enforce" | "add";
 
-export function injectIntoSelector(selector: SeriesSelector, injected: readonly LabelMatcher[], mode: InjectMode): SeriesSelector {
+function injectIntoSelector(selector: SeriesSelector, injected: readonly LabelMatcher[], mode: InjectMode): SeriesSelector {
   if (injected.length === 0) return selector;
   const replaced = mode === "enforce"
     ? new Set(injected.map((m) => m.name).filter((name) => name !== "__name__"))

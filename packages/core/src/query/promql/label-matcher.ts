@@ -10,14 +10,12 @@ export interface LabelMatcher {
   value: string;
 }
 
-export const MATCH_OPS: readonly MatchOp[] = ["=", "!=", "=~", "!~"];
-
 /** A legacy name (remote-write/names.ts) as it is; anything else in Prometheus 3's quoted form `{"a.b"="c"}`. */
 export function formatLabelName(name: string): string {
   return isValidLabelName(name) ? name : encodeStringLiteral(name);
 }
 
-export function formatMatcher(matcher: LabelMatcher): string {
+function formatMatcher(matcher: LabelMatcher): string {
   return `${formatLabelName(matcher.name)}${matcher.op}${encodeStringLiteral(matcher.value)}`;
 }
 

@@ -10,9 +10,9 @@ import { parser } from "@prometheus-io/lezer-promql";
 import { badData } from "../prometheus-errors";
 
 /** Long enough for any dashboard query (Grafana's own editor warns far earlier). */
-export const MAX_QUERY_LENGTH = 64 * 1024;
+const MAX_QUERY_LENGTH = 64 * 1024;
 /** Nesting of syntax nodes, far beyond hand-written queries, far below the JS stack limit. */
-export const MAX_QUERY_DEPTH = 400;
+const MAX_QUERY_DEPTH = 400;
 
 export interface ParsedPromql {
   source: string;
