@@ -13,6 +13,7 @@
 // This file must run on any Node >= 18 with no dependencies: it is what makes the dependencies exist.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -108,4 +109,5 @@ child.on("error", (error) => {
   log(`could not start ${command[0]}: ${error.message}`);
   process.exit(127);
 });
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 1 : 1)));
+// A child ended by a signal exits as a shell reports it: 128 + the signal number (130 for Ctrl-C).
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 1) : 1)));
