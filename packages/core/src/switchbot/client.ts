@@ -14,6 +14,7 @@
  * - The token and secret are registered with the logger's redaction on construction; errors name the operation
  *   (method + path), never a header.
  */
+import { isJsonObject } from "../json-object";
 import { registerSecret } from "../log/logger";
 import { reasonForHttpStatus, reasonForStatusCode, SwitchBotError } from "./errors";
 import { signedHeaders } from "./signing";
@@ -258,12 +259,12 @@ export function createSwitchBotClient(options: SwitchBotClientOptions): SwitchBo
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return isJsonObject(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return isJsonObject(value) ? value : {};
 }

@@ -9,6 +9,7 @@
  *   absent (hubs; treated as unknown and polled if the type has readings).
  * - IR remotes (`infraredRemoteList`) have no status endpoint: info only.
  */
+import { isJsonObject } from "../json-object";
 import type { DeviceListBody } from "./client";
 import { deviceKindFor, isPollable } from "./device-table";
 
@@ -56,13 +57,11 @@ function knownDevice(entry: { deviceId?: unknown; deviceName?: unknown; hubDevic
 
 const cloudFlag = (value: unknown): KnownDevice["cloud"] => (value === true ? "true" : value === false ? "false" : "unknown");
 
-/** The client passes the lists on unchecked: an entry that is not an object (`null`, a string) names no device. */
-const isEntry = <T>(entry: T): boolean => typeof entry === "object" && entry !== null && !Array.isArray(entry);
-
 export function knownDevices(body: DeviceListBody): KnownDevice[] {
+  // The client passes the lists on unchecked: an entry that is not an object (`null`, a string) names no device.
   const devices = [
-    ...body.deviceList.filter(isEntry).map((entry) => knownDevice(entry, entry.deviceType, cloudFlag(entry.enableCloudService), false)),
-    ...body.infraredRemoteList.filter(isEntry).map((entry) => knownDevice(entry, entry.remoteType, "unknown", true)),
+    ...body.deviceList.filter(isJsonObject).map((entry) => knownDevice(entry, entry.deviceType, cloudFlag(entry.enableCloudService), false)),
+    ...body.infraredRemoteList.filter(isJsonObject).map((entry) => knownDevice(entry, entry.remoteType, "unknown", true)),
   ].filter((device): device is KnownDevice => device !== undefined);
   return devices.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

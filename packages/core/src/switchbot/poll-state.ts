@@ -20,6 +20,7 @@
  *     timestamp`), and a later run flushes older batches before its own, so samples reach AMP in order;
  *   - `lastRunTime`: the scheduled time of the newest batch built; a run at or before it only flushes.
  */
+import { isJsonObject } from "../json-object";
 import type { WriteRequest } from "../remote-write/types";
 import type { KnownDevice } from "./device-list";
 import type { EnergyState } from "./energy";
@@ -74,26 +75,23 @@ export function emptyPollerState(): PollerState {
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
 /** A stored document back into a `PollerState`; anything unrecognisable starts fresh (returns undefined). */
 export function parsePollerState(value: unknown): PollerState | undefined {
-  if (!isObject(value) || value.schema !== 1) return undefined;
+  if (!isJsonObject(value) || value.schema !== 1) return undefined;
   const fresh = emptyPollerState();
-  const counters = isObject(value.counters) ? value.counters : {};
+  const counters = isJsonObject(value.counters) ? value.counters : {};
   return {
     ...fresh,
     ...value,
-    energy: isObject(value.energy) ? (value.energy as PollerState["energy"]) : {},
-    firmware: isObject(value.firmware) ? (value.firmware as PollerState["firmware"]) : {},
+    energy: isJsonObject(value.energy) ? (value.energy as PollerState["energy"]) : {},
+    firmware: isJsonObject(value.firmware) ? (value.firmware as PollerState["firmware"]) : {},
     counters: { ...fresh.counters, ...(counters as Partial<PollerCounters>) },
-    callsToday: isObject(value.callsToday) ? (value.callsToday as PollerState["callsToday"]) : fresh.callsToday,
+    callsToday: isJsonObject(value.callsToday) ? (value.callsToday as PollerState["callsToday"]) : fresh.callsToday,
     pending: Array.isArray(value.pending) ? (value.pending as PendingBatch[]) : [],
   } as PollerState;
 }
 
 export function parseDeviceCache(value: unknown): DeviceCache | undefined {
-  if (!isObject(value) || typeof value.fetchedAt !== "number" || !Array.isArray(value.devices)) return undefined;
+  if (!isJsonObject(value) || typeof value.fetchedAt !== "number" || !Array.isArray(value.devices)) return undefined;
   return value as unknown as DeviceCache;
 }

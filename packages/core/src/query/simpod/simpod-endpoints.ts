@@ -12,6 +12,7 @@
  *   POST /grafana-json/tag-keys                 [{type:"string", text}]
  *   POST /grafana-json/tag-values               [{text}]
  */
+import { isJsonObject } from "../../json-object";
 import { badData } from "../prometheus-errors";
 import { instantQuery, labelNames, labelValues, rangeQuery, sampleValue } from "../prometheus-reader";
 import { deviceIdMatchers } from "../device-filter";
@@ -34,11 +35,11 @@ function body(call: EndpointCall): Json {
   } catch {
     throw badData("the request body is not valid JSON");
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw badData("the request body must be a JSON object");
-  return value as Json;
+  if (!isJsonObject(value)) throw badData("the request body must be a JSON object");
+  return value;
 }
 
-const asObject = (value: unknown): Json => (typeof value === "object" && value !== null && !Array.isArray(value) ? value as Json : {});
+const asObject = (value: unknown): Json => (isJsonObject(value) ? value : {});
 const asString = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
 /** Payload options every metric offers (reference §2.1, `/metrics` payload descriptors). */
