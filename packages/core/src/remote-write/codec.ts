@@ -92,16 +92,8 @@ function readSample(reader: Reader): Sample {
   const sample: Sample = { value: 0, timestamp: 0 };
   while (reader.pos < reader.len) {
     const [field, wireType] = readTag(reader);
-    if (field === Field.Sample.value) {
-      expectWireType(reader, wireType, WireType.FIXED64, "Sample.value");
-      if (consumeStaleMarker(reader)) {
-        sample.value = Number.NaN;
-        sample.stale = true;
-      } else {
-        sample.value = reader.double();
-        if (sample.stale) delete sample.stale; // a repeated value field overrides an earlier stale marker
-      }
-    } else if (field === Field.Sample.timestamp) sample.timestamp = readTimestamp(reader, wireType, "Sample.timestamp");
+    if (field === Field.Sample.value) sample.value = readValueOrStale(reader, wireType, "Sample.value", sample);
+    else if (field === Field.Sample.timestamp) sample.timestamp = readTimestamp(reader, wireType, "Sample.timestamp");
     else reader.skipType(wireType);
   }
   return sample;
@@ -156,16 +148,7 @@ function readHistogram(reader: Reader): Histogram {
       case F.countFloat: h.countFloat = readDouble(reader, wireType, "Histogram.count_float"); h.countInt = undefined; break;
       case F.zeroCountInt: h.zeroCountInt = readCount(reader, wireType, "Histogram.zero_count_int"); h.zeroCountFloat = undefined; break;
       case F.zeroCountFloat: h.zeroCountFloat = readDouble(reader, wireType, "Histogram.zero_count_float"); h.zeroCountInt = undefined; break;
-      case F.sum:
-        expectWireType(reader, wireType, WireType.FIXED64, "Histogram.sum");
-        if (consumeStaleMarker(reader)) {
-          h.sum = Number.NaN;
-          h.stale = true;
-        } else {
-          h.sum = reader.double();
-          if (h.stale) delete h.stale;
-        }
-        break;
+      case F.sum: h.sum = readValueOrStale(reader, wireType, "Histogram.sum", h); break;
       case F.schema: expectWireType(reader, wireType, WireType.VARINT, "Histogram.schema"); h.schema = reader.sint32(); break;
       case F.zeroThreshold: h.zeroThreshold = readDouble(reader, wireType, "Histogram.zero_threshold"); break;
       case F.negativeSpans: h.negativeSpans.push(readEmbedded(reader, wireType, "Histogram.negative_spans", readBucketSpan)); break;
@@ -242,6 +225,20 @@ function readString(reader: Reader, wireType: number, what: string): string {
     if (error instanceof TypeError) throw new WireError(`${what} is not valid UTF-8`, start);
     throw error;
   }
+}
+
+/**
+ * A float64 that may be Prometheus' stale marker (`Sample.value`, `Histogram.sum`): then NaN, with `owner.stale`
+ * set; a later plain value of a repeated field clears it again (the last value wins).
+ */
+function readValueOrStale(reader: Reader, wireType: number, what: string, owner: { stale?: boolean }): number {
+  expectWireType(reader, wireType, WireType.FIXED64, what);
+  if (consumeStaleMarker(reader)) {
+    owner.stale = true;
+    return Number.NaN;
+  }
+  if (owner.stale) delete owner.stale;
+  return reader.double();
 }
 
 function readDouble(reader: Reader, wireType: number, what: string): number {

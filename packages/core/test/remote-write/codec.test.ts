@@ -192,6 +192,34 @@ describe("encodeWriteRequest / decodeWriteRequest", () => {
     expect(h.positiveDeltas).toEqual([-3, 7]);
     expect(h.positiveCounts).toEqual([1.25, 2, 3]);
   });
+
+  it("lets the last of repeated Sample.value / Histogram.sum fields decide whether it is a stale marker", () => {
+    const stale = (w: protobuf.Writer) => w.fixed32(0x00000002).fixed32(0x7ff00000);
+    const series = (sampleValues: (w: protobuf.Writer) => void, sumValues: (w: protobuf.Writer) => void) => {
+      const w = Writer.create();
+      w.uint32(0x0a).fork();
+      w.uint32(0x12).fork(); sampleValues(w); w.uint32(0x10).int64(T0).ldelim();      // Sample
+      w.uint32(0x22).fork(); sumValues(w); w.uint32((15 << 3) | 0).int64(T0).ldelim(); // Histogram
+      w.ldelim();
+      const decoded = decodeWriteRequest(w.finish()).timeseries[0]!;
+      return { sample: decoded.samples[0]!, histogram: decoded.histograms[0]! };
+    };
+    const staleThenPlain = series(
+      (w) => { stale(w.uint32(0x09)); w.uint32(0x09).double(1.5); },
+      (w) => { stale(w.uint32((3 << 3) | 1)); w.uint32((3 << 3) | 1).double(2.5); },
+    );
+    expect(staleThenPlain.sample).toEqual({ value: 1.5, timestamp: T0 });
+    expect(staleThenPlain.histogram.sum).toBe(2.5);
+    expect(staleThenPlain.histogram.stale).toBeUndefined();
+    const plainThenStale = series(
+      (w) => { stale(w.uint32(0x09).double(1.5).uint32(0x09)); },
+      (w) => { stale(w.uint32((3 << 3) | 1).double(2.5).uint32((3 << 3) | 1)); },
+    );
+    expect(plainThenStale.sample.stale).toBe(true);
+    expect(plainThenStale.sample.value).toBeNaN();
+    expect(plainThenStale.histogram.stale).toBe(true);
+    expect(plainThenStale.histogram.sum).toBeNaN();
+  });
 });
 
 describe("decodeWriteRequest rejects malformed input with 400 invalid_protobuf naming the byte offset", () => {
