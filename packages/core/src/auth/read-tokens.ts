@@ -9,15 +9,14 @@
  *
  * `matchers` is a PromQL series selector without a metric name. When present, every query made with the token is
  * rewritten so that each series selector in it also carries these matchers (query/promql/enforce-matchers.ts), and
- * the metadata APIs only see matching series. Locally, `READ_TOKEN` (and optionally `READ_TOKEN_MATCHERS`) give
- * one token through `localReadTokens`.
+ * the metadata APIs only see matching series. The local stack stores `READ_TOKEN` (and `READ_TOKEN_MATCHERS`) as
+ * a one-entry list of this same shape (local/stack.ts).
  */
 import * as v from "valibot";
 import { RequestError } from "../errors";
 import type { LabelMatcher } from "../query/promql/label-matcher";
 import { parsePromql } from "../query/promql/parse-promql";
 import { printPromql } from "../query/promql/print-promql";
-import { hashToken } from "./token-hash";
 import { parseTokenParameter, TOKEN_NAME, TOKEN_SHA256, TokenConfigError } from "./token-parameter";
 
 export interface ReadToken {
@@ -40,12 +39,6 @@ export function parseReadTokens(json: string | undefined): ReadToken[] {
     sha256: entry.sha256,
     matchers: parseTokenMatchers(entry.matchers, `read-tokens: entry ${index} ("${entry.name}") matchers`),
   }));
-}
-
-/** `READ_TOKEN` (+ `READ_TOKEN_MATCHERS`) for the local stack: one token named "local". */
-export function localReadTokens(token: string | undefined, matchers?: string): ReadToken[] {
-  if (!token) return [];
-  return [{ name: "local", sha256: hashToken(token), matchers: parseTokenMatchers(matchers, "READ_TOKEN_MATCHERS") }];
 }
 
 /**

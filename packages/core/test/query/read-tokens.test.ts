@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TokenConfigError } from "../../src/auth/token-parameter";
-import { localReadTokens, parseReadTokens } from "../../src/auth/read-tokens";
+import { parseReadTokens } from "../../src/auth/read-tokens";
 import { hashToken } from "../../src/auth/token-hash";
 
 const SHA = "a".repeat(64);
@@ -36,8 +36,8 @@ describe("parseReadTokens", () => {
     }
   });
 
-  it("turns READ_TOKEN (+ READ_TOKEN_MATCHERS) into one local token", () => {
-    expect(localReadTokens(undefined)).toEqual([]);
-    expect(localReadTokens("ag_local", '{household="me"}')).toEqual([{ name: "local", sha256: hashToken("ag_local"), matchers: [{ name: "household", op: "=", value: "me" }] }]);
+  it("reads the one-entry list the local stack stores for READ_TOKEN (+ READ_TOKEN_MATCHERS)", () => {
+    const stored = [{ name: "local", sha256: hashToken("ag_local"), matchers: '{household="me"}' }];
+    expect(parseReadTokens(JSON.stringify(stored))).toEqual([{ name: "local", sha256: hashToken("ag_local"), matchers: [{ name: "household", op: "=", value: "me" }] }]);
   });
 });
