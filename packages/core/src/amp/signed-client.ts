@@ -15,7 +15,7 @@ import { nodeHttpTransport, type HttpTransport, type HttpTransportResponse } fro
 import type { RequestSigner } from "./sigv4-signer";
 import { checkApiPath, type AmpWorkspaceEndpoint } from "./workspace-endpoint";
 
-export const USER_AGENT = `ampgate/${corePackage.version}`;
+const USER_AGENT = `ampgate/${corePackage.version}`;
 
 /** Query responses (series, labels) can be large; remote-write answers are tiny and read with a smaller cap. */
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;

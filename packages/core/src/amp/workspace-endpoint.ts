@@ -57,7 +57,7 @@ const WORKSPACE_PATH = /^\/workspaces\/([0-9A-Za-z][-.0-9A-Z_a-z]{0,63})(?:\/|\/
  */
 const API_PATH = /^\/api\/v1(?:\/[A-Za-z0-9_:-]+)+(?:\?[^#]*)?$/;
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const bare = hostname.replace(/^\[|\]$/g, "");
   return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
