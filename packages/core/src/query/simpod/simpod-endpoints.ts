@@ -158,9 +158,9 @@ const variable: Endpoint = async (call) => {
   const { fromMs, toMs } = timeRange(call, request);
   const options = (values: string[]) => jsonPayload(200, values.map((v) => ({ __text: v, __value: v })));
 
-  const call1 = /^(\w+)\s*\(([\s\S]*)\)$/.exec(text);
-  const fn = call1?.[1];
-  const args = call1?.[2]?.trim() ?? "";
+  const functionCall = /^(\w+)\s*\(([\s\S]*)\)$/.exec(text);
+  const fn = functionCall?.[1];
+  const args = functionCall?.[2]?.trim() ?? "";
   if (fn === "label_values") {
     const comma = args.lastIndexOf(",");
     const label = (comma < 0 ? args : args.slice(comma + 1)).trim();
