@@ -1,8 +1,8 @@
 /**
  * A push format: how one kind of request body becomes a remote-write batch.
  *
- * The ingest pipeline (ingest-pipeline.ts) is the same for every format — authenticate, decode, validate,
- * stamp the token's labels, write to AMP, respond — and only the steps below differ. Formats live in
+ * The ingest pipeline (ingest-pipeline.ts) is the same for every format — authenticate, decode, stamp the
+ * token's labels, validate, write to AMP, respond — and only the steps below differ. Formats live in
  * `formats/` and are listed in `push-formats.ts`; a route in functions/routes.ts names its format.
  */
 import type { RequestError } from "../errors";

@@ -16,8 +16,8 @@
  * understand or that the reference path would reject, reshape or normalise: unknown fields, non-minimal
  * varints, fields out of order, metadata, exemplars, histograms, unsorted/duplicate/empty/invalid/reserved
  * labels, limits exceeded, out-of-order/duplicate/implausible timestamps, +0 written out, non-Prometheus NaNs.
- * So every rejection, with its status, reason and message, comes from the reference path; the differential
- * test (test/remote-write/fast-ingest.test.ts) holds both to the same output on generated and fuzzed input.
+ * So every rejection, with its status, reason and message, comes from the reference path; the differential test
+ * (packages/core/test/remote-write/fast-ingest.test.ts) holds both to the same output on generated and fuzzed input.
  */
 import { encodedStamps, type EncodedStamp } from "./encoded-stamps";
 import { varint32Size } from "./encoded-size";

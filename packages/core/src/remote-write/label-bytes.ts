@@ -3,7 +3,7 @@
  * (fast-ingest.ts) never builds a string for a label it only has to check and copy.
  *
  * Each function answers exactly what its string counterpart answers for the same text; the differential test
- * (test/remote-write/fast-ingest.test.ts) holds them to it.
+ * (packages/core/test/remote-write/fast-ingest.test.ts) holds them to it.
  */
 
 const LABEL_START = 1;
