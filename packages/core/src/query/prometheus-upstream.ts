@@ -69,7 +69,7 @@ export async function callUpstream(context: UpstreamContext, call: UpstreamCall)
       method: "POST",
       path: call.path,
       headers: { "content-type": "application/x-www-form-urlencoded", "accept-encoding": "gzip", accept: "application/json" },
-      body: new Uint8Array(Buffer.from(params.toString(), "utf8")),
+      body: new TextEncoder().encode(params.toString()),
       timeoutMs,
       maxResponseBytes: context.limits.maxResponseBytes,
     }
@@ -108,7 +108,7 @@ function decodeBody(response: AmpResponse, limits: QueryLimits): { json: Uint8Ar
   if (encoding === "" || encoding === "identity") return { json: response.body };
   if (encoding !== "gzip") throw upstreamUnavailable(`AMP answered with an unsupported content-encoding ${JSON.stringify(encoding)}`);
   try {
-    return { json: new Uint8Array(gunzipSync(response.body, { maxOutputLength: limits.maxResponseBytes })), gzipped: response.body };
+    return { json: gunzipSync(response.body, { maxOutputLength: limits.maxResponseBytes }), gzipped: response.body };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(limits.maxResponseBytes);
     throw upstreamUnavailable("AMP's gzip response body could not be decoded");

@@ -155,7 +155,7 @@ function chartPage(deps: QueryDependencies, request: CoreRequest, started: numbe
   const page = deps.chartPage ?? { html: "<!doctype html><title>ampgate</title><p>The chart page is not built into this deployment.</p>", contentSecurityPolicy: "default-src 'none'" };
   const response = toCoreResponse({
     status: 200,
-    json: new Uint8Array(Buffer.from(page.html, "utf8")),
+    json: new TextEncoder().encode(page.html),
     contentType: "text/html; charset=utf-8",
     headers: {
       "cache-control": "no-cache",
