@@ -37,7 +37,7 @@ export const isRetryableStatus = (status: number): boolean => status === 429 || 
  * Messages often quote the input (a label name, a line, V8's JSON.parse excerpt): its control characters are shown
  * escaped, so a message stays one line however hostile the input (found by fuzzing: `"\n\u0000"` as a JSON body).
  */
-function visibleOnOneLine(message: string): string {
+export function visibleOnOneLine(message: string): string {
   return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
     c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -4,19 +4,18 @@
  * naming rules are quoted the way Prometheus 3 writes UTF-8 names (`{"odd name"="x"}`), so an invalid name can
  * never break the line or be mistaken for valid syntax.
  */
+import { visibleOnOneLine } from "../errors";
 import { isValidLabelName, isValidMetricName, METRIC_NAME_LABEL } from "./names";
 import type { Label } from "./types";
 
 const DEFAULT_MAX_LENGTH = 200;
-
-const ESCAPES: Readonly<Record<string, string>> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
  * Escapes as the Prometheus text format does (backslash, quote, newline), and every other control character too
  * (`\r` would otherwise end the line of an error message a sender logs), so the text stays on one visible line.
  */
 function quote(text: string): string {
-  return `"${text.replace(/[\\"\u0000-\u001f\u007f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+  return `"${visibleOnOneLine(text.replace(/[\\"]/g, "\\$&"))}"`;
 }
 
 export function formatSeries(labels: readonly Label[], maxLength = DEFAULT_MAX_LENGTH): string {
