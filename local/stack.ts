@@ -52,6 +52,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly url: string;
+  /** Where Prometheus data and generated tokens live (`.local/` for npm start). */
+  readonly dataDir: string;
   readonly ingestToken: string;
   readonly readToken: string;
   readonly webhookPathSecret: string;
@@ -146,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       url,
+      dataDir,
       ingestToken: tokens.ingestToken,
       readToken: tokens.readToken,
       webhookPathSecret: tokens.webhookPathSecret,

@@ -6,7 +6,6 @@
  * SWITCHBOT_TOKEN / SWITCHBOT_SECRET (default: the SwitchBot simulator), POLL_INTERVAL_SECONDS (60),
  * AMPGATE_SELF_METRICS_INTERVAL_SECONDS (15: the pipeline-health dashboard fills within a minute; `off` disables).
  */
-import { resolve } from "node:path";
 import { lambdaContext, loadHandler } from "./lambda-host";
 import { LOCAL_SECRETS_PREFIX, startLocalStack } from "./stack";
 import { startLocalSwitchbot } from "./switchbot-simulator/local-switchbot";
@@ -29,7 +28,7 @@ const stack = await startLocalStack({
 // SwitchBot: the simulator unless SWITCHBOT_TOKEN/SWITCHBOT_SECRET are set; the poll schedule either way.
 const switchbot = await startLocalSwitchbot({
   env: process.env,
-  dataDir: resolve(".local"),
+  dataDir: stack.dataDir,
   putSecret: (name, value) => stack.ssm.put(`${LOCAL_SECRETS_PREFIX}${name}`, value),
   invokePoll: async (event) => (await loadHandler("poll"))(event, lambdaContext("poll")),
   webhookUrl: `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`,

@@ -6,17 +6,16 @@
  * at the run's scheduled time. For AMP faults: the run fails (so the schedule retries it), the batch is kept, and
  * the next run lands both batches.
  */
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setLogSink } from "@ampgate/core/log/logger";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS, SWITCHBOT_FAULTS, type SwitchbotFaultName } from "../../local/fault-proxy/faults";
 import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { LIVING_METER } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
-import { tempDir } from "../support/local-stack";
+import { wirePollHandler } from "../support/poll-handler";
 import { WRITE_PATH } from "./support/fault-case";
 import { reportFigures, type FigureRow } from "./support/report-figures";
 import { storedSamples } from "./support/sample-accounting";
@@ -41,16 +40,11 @@ let nextRun = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * MINUTE;
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
   switchbotProxy = await startFaultProxy({ target: sim.url });
-  const dataDir = tempDir("poll-faults");
-  Object.assign(process.env, {
-    SWITCHBOT_STATE_DIR: join(dataDir, "state"),
-    SWITCHBOT_API_URL: switchbotProxy.url,
-    SWITCHBOT_TIMEOUT_MS: String(SWITCHBOT_TIMEOUT_MS),
-    POLL_INTERVAL_SECONDS: "300",
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("switchbot-poll-faults"));
+  await wirePollHandler(stack, {
+    apiUrl: switchbotProxy.url, token: TOKEN, secret: SECRET,
+    env: { SWITCHBOT_TIMEOUT_MS: String(SWITCHBOT_TIMEOUT_MS), POLL_INTERVAL_SECONDS: "300" },
   });
-  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("switchbot-poll-faults", { dataDir }));
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, TOKEN);
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SECRET);
   pollModule = await import("../../functions/poll");
 });
 afterAll(async () => {

@@ -15,11 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WriteRequest } from "@ampgate/core/remote-write/index";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
 import { checkLogLine } from "@ampgate/core/telemetry/log-schema";
-import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { LIVING_METER, OFFICE_CO2 } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
-import { startTestStack, tempDir } from "../support/local-stack";
+import { startTestStack } from "../support/local-stack";
+import { wirePollHandler } from "../support/poll-handler";
 import { postRemoteWrite } from "../support/remote-write";
 import { captureLogLines, isUserWrite, standinPromql } from "./observability-harness";
 
@@ -44,14 +44,9 @@ const lines = logs.lines;
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET });
-  const dataDir = tempDir("dashboard");
-  Object.assign(process.env, { SWITCHBOT_STATE_DIR: join(dataDir, "state"), SWITCHBOT_API_URL: sim.url, POLL_INTERVAL_SECONDS: "60" });
-  stack = await startTestStack("dashboard", { dataDir, selfMetricsIntervalSeconds: 0 });
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, SWITCHBOT_TOKEN);
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SWITCHBOT_SECRET);
+  stack = await startTestStack("dashboard", { selfMetricsIntervalSeconds: 0 });
+  poll = await wirePollHandler(stack, { apiUrl: sim.url, token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET, env: { POLL_INTERVAL_SECONDS: "60" } });
   await sim.webhook.handle("/v1.1/webhook/setupWebhook", { action: "setupWebhook", url: `${stack.url}/switchbot/webhook/${stack.webhookPathSecret}`, deviceList: "ALL" }, Date.now());
-  const { handler } = await import("../../functions/poll");
-  poll = (event) => handler(event, lambdaContext("poll"));
   evaluate = standinPromql(stack.ampEndpoint);
 });
 

@@ -3,15 +3,14 @@
  * handlers (functions/poll.ts, functions/webhook.ts) wired from the environment as in AWS, secrets from the local
  * SSM endpoint, the real AMP writer signing for the SigV4-verifying stand-in, and Prometheus as the store.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PollOutcome } from "@ampgate/core/switchbot/poller";
-import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { BEDROOM_CURTAIN, FRONT_DOOR, LIVING_METER, OFFICE_PLUG, WASHING_PLUG } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { ampQuerier } from "../support/amp-query";
-import { startTestStack, tempDir } from "../support/local-stack";
+import { startTestStack } from "../support/local-stack";
+import { wirePollHandler } from "../support/poll-handler";
 import { runScript } from "../support/run-script";
 import { waitFor } from "../support/wait-for";
 
@@ -28,17 +27,8 @@ const T = [0, 1, 2, 3, 4].map((i) => base + i * MINUTE);
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
-  const dataDir = tempDir("switchbot-e2e");
-  Object.assign(process.env, {
-    SWITCHBOT_STATE_DIR: join(dataDir, "state"),
-    SWITCHBOT_API_URL: sim.url,
-    POLL_INTERVAL_SECONDS: "300",
-  });
-  stack = await startTestStack("switchbot-e2e", { dataDir });
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, TOKEN);
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SECRET);
-  const { handler } = await import("../../functions/poll");
-  poll = (event) => handler(event, lambdaContext("poll"));
+  stack = await startTestStack("switchbot-e2e");
+  poll = await wirePollHandler(stack, { apiUrl: sim.url, token: TOKEN, secret: SECRET, env: { POLL_INTERVAL_SECONDS: "300" } });
   query = ampQuerier(stack.ampEndpoint);
 });
 

@@ -17,14 +17,13 @@ import { hashToken } from "@ampgate/core/auth/token-hash";
 import { createLogger } from "@ampgate/core/log/logger";
 import { startFaultProxy, type FaultProxy } from "../../local/fault-proxy/fault-proxy";
 import { AMP_FAULTS } from "../../local/fault-proxy/faults";
-import { lambdaContext } from "../../local/lambda-host";
-import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
+import type { LocalStack } from "../../local/stack";
 import { LIVING_METER } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { WRITE_PATH } from "../faults/support/fault-case";
 import { lineProtocolBatch, remoteWriteBatch } from "../faults/support/push-batches";
 import { reportFigures } from "../faults/support/report-figures";
-import { tempDir } from "../support/local-stack";
+import { wirePollHandler } from "../support/poll-handler";
 import { captureOutput, scanForSecrets, type OutputCapture } from "./support/secret-scan";
 import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
 
@@ -41,15 +40,14 @@ let ampProxy: FaultProxy;
 let stopStack: (() => Promise<void>) | undefined;
 let stack: LocalStack;
 let capture: OutputCapture;
+let poll: Awaited<ReturnType<typeof wirePollHandler>>;
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET });
   switchbotProxy = await startFaultProxy({ target: sim.url });
-  const dataDir = tempDir("secret-scan");
-  Object.assign(process.env, { SWITCHBOT_STATE_DIR: join(dataDir, "state"), SWITCHBOT_API_URL: switchbotProxy.url, POLL_INTERVAL_SECONDS: "300", LOG_LEVEL: "debug" });
-  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("secrets-in-logs", { dataDir, env: { INGEST_TOKEN, READ_TOKEN } }));
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-token`, SWITCHBOT_TOKEN);
-  stack.ssm.put(`${LOCAL_SECRETS_PREFIX}switchbot-secret`, SWITCHBOT_SECRET);
+  process.env.LOG_LEVEL = "debug";
+  ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("secrets-in-logs", { env: { INGEST_TOKEN, READ_TOKEN } }));
+  poll = await wirePollHandler(stack, { apiUrl: switchbotProxy.url, token: SWITCHBOT_TOKEN, secret: SWITCHBOT_SECRET, env: { POLL_INTERVAL_SECONDS: "300" } });
   capture = captureOutput();
 });
 afterAll(async () => {
@@ -113,12 +111,11 @@ async function representativeTraffic(): Promise<void> {
   expect(await call("json datasource", `${u}/json/devices`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).toBe(200);
 
   // ── poll: healthy, then SwitchBot refusing the credentials ──
-  const { handler: poll } = await import("../../functions/poll");
   const at = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
-  const healthy = await poll({ scheduledTime: new Date(at).toISOString() }, lambdaContext("poll"));
+  const healthy = await poll({ scheduledTime: new Date(at).toISOString() });
   expect(healthy.summary?.read).toBe(8);
   sim.inject({ fault: { type: "http", status: 401 }, deviceId: LIVING_METER });
-  const refused = await poll({ scheduledTime: new Date(at + 60_000).toISOString() }, lambdaContext("poll"));
+  const refused = await poll({ scheduledTime: new Date(at + 60_000).toISOString() });
   expect(refused.summary?.failed).toBeGreaterThan(0);
   sim.clearFaults();
 

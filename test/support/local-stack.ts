@@ -14,7 +14,6 @@ export function tempDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `ampgate-${name}-`));
 }
 
-/** `options.dataDir` when the test needs the directory before the stack starts (the poller's state lives there). */
-export function startTestStack(name: string, options: Omit<LocalStackOptions, "port"> = {}): Promise<LocalStack> {
-  return startLocalStack({ ...options, port: 0, dataDir: options.dataDir ?? tempDir(name) });
+export function startTestStack(name: string, options: Omit<LocalStackOptions, "port" | "dataDir"> = {}): Promise<LocalStack> {
+  return startLocalStack({ ...options, port: 0, dataDir: tempDir(name) });
 }

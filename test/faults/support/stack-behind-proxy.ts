@@ -17,7 +17,7 @@ export interface StackBehindProxy {
 
 export async function startStackBehindProxy(
   name: string,
-  options: Omit<LocalStackOptions, "port" | "ampFront"> = {},
+  options: Omit<LocalStackOptions, "port" | "dataDir" | "ampFront"> = {},
   proxy: Omit<FaultProxyOptions, "target"> = {},
 ): Promise<StackBehindProxy> {
   let ampProxy: FaultProxy | undefined;
