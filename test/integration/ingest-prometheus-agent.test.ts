@@ -1,7 +1,6 @@
 // The whole write path with real parts: a real Prometheus agent scrapes a target and remote-writes with a bearer
 // token to the local stack's ingest route; the series, stamped with the token's labels, are then found through
 // the SigV4-verifying AMP stand-in's query API. An agent with a wrong token writes nothing.
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";

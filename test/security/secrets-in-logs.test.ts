@@ -11,7 +11,6 @@
  * The logger also redacts registered secrets as a second line of defence; a redaction here means some code path
  * tried to log a secret, so it is counted and must be 0 as well.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { createLogger } from "@ampgate/core/log/logger";
