@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./listen";
 import { readBody } from "./read-body";
 
 interface StoredParameter {
@@ -192,12 +192,11 @@ export async function startSsmServer(options: SsmServerOptions = {}): Promise<Ss
   };
 
   const server: Server = createServer((req, res) => { void handle(req, res); });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     get requests() { return requests; },
     put: (name, value, type) => { put(name, value, type); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close,
   };
 }

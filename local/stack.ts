@@ -11,11 +11,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { selfMetricsIntervalMs } from "@ampgate/core/telemetry/self-metrics-config";
 import { matchRoute } from "./http-router";
+import { listenOnLoopback } from "./listen";
 import { readBody } from "./read-body";
 import { buildHttpEvent, lambdaContext, loadHandler, writeResult } from "./lambda-host";
 import { startPrometheus, type PrometheusProcess } from "./prometheus-process";
@@ -142,9 +142,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const result = await handler(buildHttpEvent(request, body, match), lambdaContext(match.route.fn));
       writeResult(response, result);
     };
-    await new Promise<void>((done) => server.listen(options.port ?? 8787, "127.0.0.1", done));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    cleanup.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
+    const { url, close } = await listenOnLoopback(server, options.port ?? 8787);
+    cleanup.push(close);
 
     return {
       url,

@@ -22,9 +22,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { decodeWriteRequest } from "@ampgate/core/remote-write/codec";
 import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
+import { listenOnLoopback } from "../listen";
 import { readBody } from "../read-body";
 import { ampAnswerForPrometheusWrite } from "./prometheus-answers";
 import { createSigV4Verifier, type KnownCredential } from "./sigv4-verifier";
@@ -270,12 +270,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
   };
 
   const server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
+  const { url, port, close } = await listenOnLoopback(server, options.port);
   return {
     url,
     port,
@@ -285,11 +280,7 @@ export async function startAmpStandin(options: AmpStandinOptions): Promise<AmpSt
     setIntercept(next) {
       intercept = next;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

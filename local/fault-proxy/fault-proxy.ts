@@ -12,8 +12,9 @@
  * one of its `times`. Randomness is seeded, so a failing load run can be replayed.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import { STATUS_CODES } from "node:http";
+import { listenOnLoopback } from "../listen";
 import { readBody } from "../read-body";
 import type { FaultKind, ProxyFault } from "./faults";
 
@@ -256,11 +257,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server = createServer((request, response) => void handle(request, response));
   server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(server, options.port);
 
   return {
     url,
@@ -278,12 +275,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       rules.length = 0;
     },
     exchanges: () => [...recent],
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of stalled) socket.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const socket of stalled) socket.destroy();
+      return close();
+    },
   };
 }
 

@@ -24,7 +24,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../listen";
 import { readBody } from "../read-body";
 import { DAILY_LIMIT, FaultTable, type ActiveFault, type FaultRule, type SimEndpoint } from "./faults";
 import { createHome, type Fields, type SimDevice, type SimRemote } from "./home";
@@ -308,8 +308,7 @@ export async function startSwitchbotSimulator(options: SwitchbotSimulatorOptions
       if (!response.headersSent) send(response, 500, { message: (error as Error).message });
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, close } = await listenOnLoopback(server, options.port);
 
   return {
     url,
@@ -334,11 +333,7 @@ export async function startSwitchbotSimulator(options: SwitchbotSimulatorOptions
     },
     statusBody,
     emitEvent,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }
 

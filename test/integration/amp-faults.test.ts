@@ -5,8 +5,7 @@
  * HTTP-date), connection reset, a stall past the per-attempt timeout, 400, 413.
  * Timing assertions use generous bounds only.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AmpWriteError, ampErrorToRequestError } from "@ampgate/core/amp/errors";
 import { createAmpWriter, type AmpWriterOptions } from "@ampgate/core/amp/remote-write-client";
@@ -17,6 +16,7 @@ import { decodeWriteRequest } from "@ampgate/core/remote-write/codec";
 import { decompressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { createSigV4Verifier } from "../../local/amp-standin/sigv4-verifier";
+import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
 import { readBody } from "../../local/read-body";
 
 const REGION = "eu-west-1";
@@ -32,7 +32,7 @@ interface Arrival {
   bytes: number;
 }
 
-let server: Server;
+let server: LoopbackListener;
 let url: string;
 let script: Script = () => ({ status: 200 });
 let arrivals: Arrival[] = [];
@@ -62,15 +62,11 @@ async function scriptedAmp(request: IncomingMessage, response: ServerResponse) {
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => void scriptedAmp(request, response));
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/workspaces/ws-faults`;
+  server = await listenOnLoopback(createServer((request, response) => void scriptedAmp(request, response)));
+  url = `${server.url}/workspaces/ws-faults`;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
-});
+afterAll(() => server?.close());
 
 beforeEach(() => {
   arrivals = [];

@@ -3,8 +3,7 @@
  * API Gateway v2 event → functions/query.ts → signed request → the SigV4-verifying AMP stand-in → a real
  * Prometheus evaluating real PromQL. Data goes in through the stack's own ingest route (real remote write).
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +12,8 @@ import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
 import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
 import { hashToken } from "@ampgate/core/auth/token-hash";
 import { lambdaContext } from "../../local/lambda-host";
+import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
+import { readBody } from "../../local/read-body";
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { startTestStack } from "../support/local-stack";
 import { waitFor } from "../support/wait-for";
@@ -296,9 +297,7 @@ describe("responses", () => {
     const fetchRaw = (acceptEncoding?: string) => new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
       const url = new URL(`${stack.url}/api/v1/query_range?${params}`);
       httpRequest(url, { headers: { authorization: `Bearer ${stack.readToken}`, ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}) } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (c: Buffer) => chunks.push(c));
-        response.on("end", () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+        readBody(response).then((body) => resolve({ headers: response.headers, body }), reject);
       }).on("error", reject).end();
     });
     const zipped = await fetchRaw("gzip, deflate, br");
@@ -341,30 +340,26 @@ describe("signatures at the stand-in", () => {
 });
 
 describe("AMP's own gzip", () => {
-  let server: Server;
-  afterAll(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+  let server: LoopbackListener | undefined;
+  afterAll(() => server?.close());
 
   it("is decoded when needed and passed on untouched when the client accepts gzip (never compressed twice)", async () => {
     // An AMP-shaped front that, like AMP, answers gzip when asked: Prometheus's own compressed bytes, relayed raw.
     const prometheus = new URL(stack.prometheus!.url);
     const relayed: Buffer[] = [];
-    server = createServer((incoming, outgoing) => {
+    server = await listenOnLoopback(createServer((incoming, outgoing) => {
       const path = (incoming.url ?? "").replace(/^\/workspaces\/ws-gzip/, "");
       const upstream = httpRequest({ host: prometheus.hostname, port: prometheus.port, path, method: incoming.method, headers: { ...incoming.headers, host: prometheus.host } }, (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on("data", (c: Buffer) => chunks.push(c));
-        answer.on("end", () => {
-          const body = Buffer.concat(chunks);
+        void readBody(answer).then((body) => {
           relayed.push(body);
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           outgoing.end(body);
         });
       });
       incoming.pipe(upstream);
-    });
-    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    }));
     const amp = createAmpHttpClient({
-      endpoint: parseWorkspaceEndpoint(`http://127.0.0.1:${(server.address() as AddressInfo).port}/workspaces/ws-gzip`, { region: "eu-central-1" }),
+      endpoint: parseWorkspaceEndpoint(`${server.url}/workspaces/ws-gzip`, { region: "eu-central-1" }),
       signer: createSigV4Signer({ region: "eu-central-1", credentials: async () => ({ accessKeyId: "AKIAGZIP", secretAccessKey: "gzip" }) }),
     });
     const reader = readToken("gzip-reader");

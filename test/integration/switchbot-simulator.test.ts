@@ -2,10 +2,10 @@
  * The simulator's own fidelity: data quirks (§7), the HTTP control API used with `npm start`, and the webhook
  * emitter's real-service misbehaviours (§6.4) — so tests built on it exercise what a real account does.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSwitchBotClient } from "@ampgate/core/switchbot/client";
+import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
 import { readBody } from "../../local/read-body";
 import { BALCONY_METER, HUB_MINI, LIVING_METER, OFFICE_CO2, WASHING_PLUG } from "../../local/switchbot-simulator/home";
 import { washingMachineWatts } from "../../local/switchbot-simulator/loads";
@@ -14,23 +14,22 @@ import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/sw
 const TOKEN = "e5".repeat(48);
 const SECRET = "f6".repeat(16);
 let sim: SwitchbotSimulator;
-let receiver: Server;
+let receiver: LoopbackListener;
 const received: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   sim = await startSwitchbotSimulator({ token: TOKEN, secret: SECRET });
-  receiver = createServer((request, response) => {
+  receiver = await listenOnLoopback(createServer((request, response) => {
     void readBody(request).then((body) => {
       received.push({ headers: request.headers, body: JSON.parse(body.toString("utf8")) as unknown });
       response.writeHead(204).end();
     });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  sim.webhook.handle("/v1.1/webhook/setupWebhook", { action: "setupWebhook", url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, deviceList: "ALL" }, Date.now());
+  }));
+  sim.webhook.handle("/v1.1/webhook/setupWebhook", { action: "setupWebhook", url: `${receiver.url}/hook`, deviceList: "ALL" }, Date.now());
 });
 afterAll(async () => {
   await sim.stop();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
 });
 afterEach(() => {
   sim.clearFaults();

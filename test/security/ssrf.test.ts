@@ -6,8 +6,8 @@
  * proxy in front of the stand-in records every upstream request: each must be an AMP API path of the configured
  * workspace, for the configured host, with no control characters in any header.
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { createServer, request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAmpHttpClient } from "@ampgate/core/amp/signed-client";
@@ -15,6 +15,7 @@ import { AmpEndpointError, checkApiPath, parseWorkspaceEndpoint } from "@ampgate
 import { createSwitchBotClient } from "@ampgate/core/switchbot/client";
 import { SwitchBotError } from "@ampgate/core/switchbot/errors";
 import type { FaultProxy } from "../../local/fault-proxy/fault-proxy";
+import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
 import type { LocalStack } from "../../local/stack";
 import { reportFigures } from "../faults/support/report-figures";
 import { startStackBehindProxy } from "../faults/support/stack-behind-proxy";
@@ -27,22 +28,21 @@ const AMP_API = /^\/workspaces\/ws-local\/api\/v1\/(query|query_range|series|lab
 let stack: LocalStack;
 let ampProxy: FaultProxy;
 let stopStack: (() => Promise<void>) | undefined;
-let canary: Server;
+let canary: LoopbackListener;
 let canaryHits: string[] = [];
 let canaryAddress = "";
 
 beforeAll(async () => {
-  canary = createServer((request, response) => {
+  canary = await listenOnLoopback(createServer((request, response) => {
     canaryHits.push(`${request.method} ${request.headers.host}${request.url}`);
     response.end("canary");
-  });
-  await new Promise<void>((resolve) => canary.listen(0, "127.0.0.1", resolve));
-  canaryAddress = `127.0.0.1:${(canary.address() as AddressInfo).port}`;
+  }));
+  canaryAddress = `127.0.0.1:${canary.port}`;
   ({ stack, ampProxy, stop: stopStack } = await startStackBehindProxy("ssrf", { env: { INGEST_TOKEN, READ_TOKEN } }));
 });
 afterAll(async () => {
   await stopStack?.();
-  await new Promise((resolve) => { canary.closeAllConnections(); canary.close(resolve); });
+  await canary?.close();
 });
 
 /** Hostile pieces: traversal, encodings, other hosts, userinfo, CRLF. */

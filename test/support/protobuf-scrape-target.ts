@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import protobuf from "protobufjs";
+import { listenOnLoopback } from "../../local/listen";
 
 const CONTENT_TYPE = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
@@ -29,9 +29,9 @@ export async function startProtobufScrapeTarget(families: (scrape: number) => ob
     response.writeHead(200, { "content-type": CONTENT_TYPE });
     response.end(writer.finish());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port, close } = await listenOnLoopback(server);
   return {
-    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    address: `127.0.0.1:${port}`,
+    close,
   };
 }

@@ -3,7 +3,7 @@
  * test can look at exactly what a real sender (a Prometheus agent, Telegraf) put on the wire.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../local/listen";
 import { readBody } from "../../local/read-body";
 
 export interface CapturedWrite {
@@ -28,10 +28,10 @@ export async function startRemoteWriteCapture(): Promise<RemoteWriteCapture> {
       response.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`,
+    url: `${url}/api/v1/write`,
     writes,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close,
   };
 }

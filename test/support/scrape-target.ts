@@ -1,6 +1,6 @@
 /** A tiny HTTP scrape target for a real Prometheus: serves whatever exposition text `body()` returns. */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../local/listen";
 
 export interface ScrapeTarget {
   /** host:port, as a Prometheus static target. */
@@ -16,10 +16,10 @@ export async function startScrapeTarget(body: () => string): Promise<ScrapeTarge
     response.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
     response.end(body());
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port, close } = await listenOnLoopback(server);
   return {
-    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    address: `127.0.0.1:${port}`,
     get scrapes() { return scrapes; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close,
   };
 }

@@ -5,7 +5,7 @@
  * with ResourceNotFoundException.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../../local/listen";
 import { readBody } from "../../../local/read-body";
 
 export interface Invocation {
@@ -44,10 +44,10 @@ export async function startLambdaStandIn(functions: Record<string, (event: unkno
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     invocations,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../../local/listen";
 import { readBody } from "../../../local/read-body";
 
 interface StoredMessage {
@@ -90,8 +90,8 @@ export async function startSqsStandIn(queueNames: string[], accountId = "1234567
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = await listenOnLoopback(server);
+  url = listener.url;
 
   return {
     url,
@@ -102,6 +102,6 @@ export async function startSqsStandIn(queueNames: string[], accountId = "1234567
       return id;
     },
     messages: (queueName) => [...(queues.get(queueName) ?? [])],
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: listener.close,
   };
 }

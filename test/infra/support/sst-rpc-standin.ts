@@ -12,8 +12,8 @@
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { listenOnLoopback } from "../../../local/listen";
 import { readBody } from "../../../local/read-body";
 import { buildLikeSst } from "./sst-node-build";
 
@@ -125,12 +125,11 @@ export async function startRpcStandIn(options: RpcStandInOptions): Promise<RpcSt
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     builds,
     bundles,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close,
   };
 }
