@@ -47,6 +47,7 @@ describe("local SwitchBot runner", () => {
     } finally {
       await switchbot.stop();
     }
+    // A run that must not happen cannot be polled for: wait out more than one interval, then count.
     const count = events.length;
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(events.length).toBe(count);
