@@ -12,15 +12,15 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FunctionName } from "../../functions/settings";
 import { NODEJS_BUILD } from "../../infra/nodejs-build";
 import { BUNDLE_FILE, buildLikeSst, staticallyLoadedOutputs } from "./support/sst-node-build";
+import { ROOT } from "./support/sst-platform";
 
-const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const run = promisify(execFile);
 
 /** Packages that must load on first use only, and the functions whose bundles contain them. */
