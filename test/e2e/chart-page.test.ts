@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/stack";
-import { pushToStack, type SeriesSpec } from "../integration/query-harness";
+import { pushToStack } from "../integration/query-harness";
 import { startTestStack, tempDir } from "../support/local-stack";
+import type { SeriesSpec } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
 
 // Browser-side callbacks below run in the page; the root tsconfig has no DOM types.

@@ -18,6 +18,7 @@ import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { createSigV4Verifier } from "../../local/amp-standin/sigv4-verifier";
 import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
 import { readBody } from "../../local/read-body";
+import { writeRequest } from "../support/remote-write";
 
 const REGION = "eu-west-1";
 const CREDENTIALS = { accessKeyId: "ASIAFAULTTEST", secretAccessKey: "fault-test-secret-key", sessionToken: "fault-test-session-token" };
@@ -89,15 +90,10 @@ function writer(overrides: Partial<AmpWriterOptions> = {}) {
 
 function batch(series: number, samplesPerSeries = 1): WriteRequest {
   const start = Date.now() - 60_000;
-  return {
-    timeseries: Array.from({ length: series }, (_, s) => ({
-      labels: [{ name: "__name__", value: "ampgate_fault_test" }, { name: "device", value: `d${s}` }],
-      samples: Array.from({ length: samplesPerSeries }, (_, i) => ({ timestamp: start + i * 1000, value: s + i })),
-      exemplars: [],
-      histograms: [],
-    })),
-    metadata: [],
-  };
+  return writeRequest(Array.from({ length: series }, (_, s) => ({
+    labels: { __name__: "ampgate_fault_test", device: `d${s}` },
+    samples: Array.from({ length: samplesPerSeries }, (_, i): [number, number] => [start + i * 1000, s + i]),
+  })));
 }
 
 const samples = (requests: WriteRequest[]) => requests.reduce((n, r) => n + r.timeseries.reduce((m, s) => m + s.samples.length, 0), 0);

@@ -9,11 +9,10 @@ import { createAmpWriter } from "@ampgate/core/amp/remote-write-client";
 import { createAmpHttpClient, type AmpHttpClient } from "@ampgate/core/amp/signed-client";
 import { createSigV4Signer } from "@ampgate/core/amp/sigv4-signer";
 import { parseWorkspaceEndpoint } from "@ampgate/core/amp/workspace-endpoint";
-import { encodeWriteRequest } from "@ampgate/core/remote-write/codec";
-import { compressSnappyBlock } from "@ampgate/core/remote-write/snappy";
 import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { startAmpStandin, type AmpStandin } from "../../local/amp-standin/amp-front";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody, writeRequest } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
 
 const REGION = "ap-northeast-1";
@@ -40,20 +39,9 @@ beforeEach(() => standin.setIntercept(undefined));
 
 const writer = () => createAmpWriter({ client: amp, retry: { baseDelayMs: 20, maxDelayMs: 100 }, acceptedParts: false });
 
-function gauge(name: string, labels: Record<string, string>, samples: Array<[number, number]>): WriteRequest {
-  const all: Record<string, string> = { __name__: name, ...labels };
-  return {
-    timeseries: [{
-      labels: Object.keys(all).sort().map((key) => ({ name: key, value: all[key]! })),
-      samples: samples.map(([timestamp, value]) => ({ timestamp, value })),
-      exemplars: [],
-      histograms: [],
-    }],
-    metadata: [],
-  };
-}
+const gauge = (name: string, labels: Record<string, string>, samples: Array<[number, number]>): WriteRequest =>
+  writeRequest([{ labels: { __name__: name, ...labels }, samples }]);
 
-const body = (request: WriteRequest) => compressSnappyBlock(encodeWriteRequest(request));
 
 /** An instant query through the front, signed like the query Lambda will sign it. */
 async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
@@ -101,25 +89,25 @@ describe("AMP stand-in with a real Prometheus", () => {
 
   it("an unsigned write is refused with 403 and nothing lands", async () => {
     const rejectedBefore = standin.stats.rejected.missing_auth ?? 0;
-    const answer = await rawPost(`/workspaces/${WORKSPACE}/api/v1/remote_write`, body(gauge("ampgate_standin_unsigned", {}, [[Date.now(), 1]])));
+    const answer = await rawPost(`/workspaces/${WORKSPACE}/api/v1/remote_write`, remoteWriteBody(gauge("ampgate_standin_unsigned", {}, [[Date.now(), 1]])));
     expect(answer).toMatchObject({ status: 403, errorType: "MissingAuthenticationTokenException", json: { message: "Missing Authentication Token" } });
     expect(standin.stats.rejected.missing_auth).toBe(rejectedBefore + 1);
     expect(await query("ampgate_standin_unsigned")).toEqual([]);
   });
 
   it("a write whose body was changed after signing is refused with 403 and nothing lands", async () => {
-    const original = body(gauge("ampgate_standin_tampered", { v: "a" }, [[Date.now(), 1]]));
+    const original = remoteWriteBody(gauge("ampgate_standin_tampered", { v: "a" }, [[Date.now(), 1]]));
     const path = `/workspaces/${WORKSPACE}/api/v1/remote_write`;
     const headers = await createSigV4Signer({ region: REGION, credentials: async () => CREDENTIALS }).sign({
       method: "POST",
       host: new URL(standin.url).host,
       path,
       query: [],
-      headers: { "content-type": "application/x-protobuf", "content-encoding": "snappy", "x-prometheus-remote-write-version": "0.1.0" },
+      headers: { ...REMOTE_WRITE_HEADERS },
       body: original,
     });
     const { host: _, ...sendable } = headers;
-    const tampered = body(gauge("ampgate_standin_tampered", { v: "b" }, [[Date.now(), 2]]));
+    const tampered = remoteWriteBody(gauge("ampgate_standin_tampered", { v: "b" }, [[Date.now(), 2]]));
     const answer = await rawPost(path, tampered, sendable);
     expect(answer).toMatchObject({ status: 403, errorType: "XAmzContentSHA256Mismatch" });
     // the untampered request with the same signature is accepted, proving the refusal was about the bytes

@@ -17,7 +17,7 @@ import { UNAUTHENTICATED_SOURCE } from "@ampgate/core/telemetry/request-metrics"
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { ampQuerier, ampQueryApi } from "../support/amp-query";
 import { startTestStack } from "../support/local-stack";
-import { REMOTE_WRITE_HEADERS, remoteWriteBody } from "../support/remote-write";
+import { REMOTE_WRITE_HEADERS, remoteWriteBody, writeRequest } from "../support/remote-write";
 import { scanForSecrets } from "../security/support/secret-scan";
 import { captureLogLines, isSelfMetricsWrite, isUserWrite } from "./observability-harness";
 
@@ -52,14 +52,12 @@ afterAll(async () => {
 
 let clock = Date.now() - 120_000;
 function remoteWrite(name: string, series: number, samplesPerSeries: number): WriteRequest {
-  const timeseries = Array.from({ length: series }, (_, s) => ({
-    labels: [{ name: "__name__", value: name }, { name: "series", value: `s${s}` }],
-    samples: Array.from({ length: samplesPerSeries }, (_, i) => ({ value: i + s, timestamp: clock + i })),
-    exemplars: [],
-    histograms: [],
-  }));
+  const request = writeRequest(Array.from({ length: series }, (_, s) => ({
+    labels: { __name__: name, series: `s${s}` },
+    samples: Array.from({ length: samplesPerSeries }, (_, i): [number, number] => [clock + i, i + s]),
+  })));
   clock += 1_000;
-  return { timeseries, metadata: [] };
+  return request;
 }
 
 const sent: Array<{ source: string; bytes: number }> = [];

@@ -20,7 +20,7 @@ import { LIVING_METER, OFFICE_CO2 } from "../../local/switchbot-simulator/home";
 import { startSwitchbotSimulator, type SwitchbotSimulator } from "../../local/switchbot-simulator/simulator";
 import { startTestStack } from "../support/local-stack";
 import { wirePollHandler } from "../support/poll-handler";
-import { postRemoteWrite } from "../support/remote-write";
+import { postRemoteWrite, writeRequest } from "../support/remote-write";
 import { scanForSecrets } from "../security/support/secret-scan";
 import { captureLogLines, isUserWrite, standinPromql } from "./observability-harness";
 
@@ -62,10 +62,7 @@ afterAll(async () => {
 let clock = Date.now() - 5 * MINUTE;
 function remoteWrite(name: string): WriteRequest {
   clock += 1_000;
-  return {
-    timeseries: [0, 1].map((s) => ({ labels: [{ name: "__name__", value: name }, { name: "series", value: `s${s}` }], samples: [{ value: s, timestamp: clock }], exemplars: [], histograms: [] })),
-    metadata: [],
-  };
+  return writeRequest([0, 1].map((s) => ({ labels: { __name__: name, series: `s${s}` }, samples: [[clock, s]] })));
 }
 
 const pushRemoteWrite = async (name: string) =>

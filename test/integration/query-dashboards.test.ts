@@ -12,7 +12,8 @@ import { parsePromql } from "@ampgate/core/query/promql/parse-promql";
 import { printPromql } from "@ampgate/core/query/promql/print-promql";
 import { METRICS } from "@ampgate/core/switchbot/metric-catalog";
 import { SELF_METRICS, seriesNames, type SelfMetricName } from "@ampgate/core/telemetry/self-metric-catalog";
-import { queryClient, readToken, startQueryBackend, type QueryBackend, type SeriesSpec } from "./query-harness";
+import type { SeriesSpec } from "../support/remote-write";
+import { queryClient, readToken, startQueryBackend, type QueryBackend } from "./query-harness";
 
 const DOCS = join(import.meta.dirname, "../../docs/grafana");
 

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTariff } from "@ampgate/core/query/energy/tariff";
+import type { SeriesSpec } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
-import { queryClient, readToken, startQueryBackend, type QueryBackend, type SeriesSpec } from "./query-harness";
+import { queryClient, readToken, startQueryBackend, type QueryBackend } from "./query-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

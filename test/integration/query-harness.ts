@@ -18,21 +18,14 @@ import { createLogger } from "@ampgate/core/log/logger";
 import { UNCONFIGURED_TARIFF, type Tariff } from "@ampgate/core/query/energy/tariff";
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from "@ampgate/core/query/query-limits";
 import { createQueryRouter } from "@ampgate/core/query/query-router";
-import type { WriteRequest } from "@ampgate/core/remote-write/types";
 import { startAmpStandin, type AmpStandin } from "../../local/amp-standin/amp-front";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
-import { postRemoteWrite } from "../support/remote-write";
+import { postRemoteWrite, writeRequest, type SeriesSpec } from "../support/remote-write";
 
 const REGION = "eu-central-1";
 const CREDENTIALS = { accessKeyId: "AKIAQUERYTEST", secretAccessKey: "query-test-secret-key" };
 
 export const PROMETHEUS_WITH_HISTORY = "global:\n  scrape_interval: 15s\nstorage:\n  tsdb:\n    out_of_order_time_window: 400d\n";
-
-export interface SeriesSpec {
-  labels: Record<string, string>;
-  /** `[epoch ms, value]` */
-  samples: Array<[number, number]>;
-}
 
 export interface QueryBackend {
   prometheus: PrometheusProcess;
@@ -43,18 +36,6 @@ export interface QueryBackend {
   /** An instant query straight at Prometheus (no enforcement): the oracle for differential tests. */
   promQuery(query: string, timeMs: number): Promise<unknown>;
   stop(): Promise<void>;
-}
-
-export function writeRequest(series: readonly SeriesSpec[]): WriteRequest {
-  return {
-    timeseries: series.map((s) => ({
-      labels: Object.keys(s.labels).sort().map((name) => ({ name, value: s.labels[name]! })),
-      samples: s.samples.map(([timestamp, value]) => ({ timestamp, value })),
-      exemplars: [],
-      histograms: [],
-    })),
-    metadata: [],
-  };
 }
 
 export async function startQueryBackend(): Promise<QueryBackend> {

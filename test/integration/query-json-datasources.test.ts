@@ -9,8 +9,9 @@ import { join } from "node:path";
 import { JSONPath } from "jsonpath-plus";
 import * as v from "valibot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SeriesSpec } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
-import { queryClient, readToken, startQueryBackend, type QueryBackend, type SeriesSpec } from "./query-harness";
+import { queryClient, readToken, startQueryBackend, type QueryBackend } from "./query-harness";
 
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
 const reader = readToken("home", [{ name: "household", op: "=", value: "home" }]);

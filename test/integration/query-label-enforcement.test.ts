@@ -12,9 +12,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { injectIntoQuery } from "@ampgate/core/query/promql/enforce-matchers";
 import { startPrometheus, type PrometheusProcess } from "../../local/prometheus-process";
-import { postRemoteWrite } from "../support/remote-write";
+import { postRemoteWrite, writeRequest, type SeriesSpec } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
-import { PROMETHEUS_WITH_HISTORY, queryClient, readToken, startQueryBackend, writeRequest, type QueryBackend, type SeriesSpec } from "./query-harness";
+import { PROMETHEUS_WITH_HISTORY, queryClient, readToken, startQueryBackend, type QueryBackend } from "./query-harness";
 
 const HOUSE_A = [{ name: "household", op: "=" as const, value: "a" }];
 const reader = readToken("house-a", HOUSE_A);

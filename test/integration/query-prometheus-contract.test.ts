@@ -16,8 +16,9 @@ import { listenOnLoopback, type LoopbackListener } from "../../local/listen";
 import { readBody } from "../../local/read-body";
 import { LOCAL_SECRETS_PREFIX, type LocalStack } from "../../local/stack";
 import { startTestStack } from "../support/local-stack";
+import type { SeriesSpec } from "../support/remote-write";
 import { waitFor } from "../support/wait-for";
-import { pushToStack, queryClient, readToken, type SeriesSpec } from "./query-harness";
+import { pushToStack, queryClient, readToken } from "./query-harness";
 
 process.env.SECRET_CACHE_TTL_SECONDS = "0";
 

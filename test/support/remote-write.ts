@@ -4,6 +4,26 @@
  */
 import { compressSnappyBlock, encodeWriteRequest, type WriteRequest } from "@ampgate/core/remote-write/index";
 
+/** One series to write: its labels, `__name__` included, in any order. */
+export interface SeriesSpec {
+  labels: Record<string, string>;
+  /** `[epoch ms, value]` */
+  samples: Array<[number, number]>;
+}
+
+/** A WriteRequest of float samples, each series' labels sorted as the spec requires. */
+export function writeRequest(series: readonly SeriesSpec[]): WriteRequest {
+  return {
+    timeseries: series.map((s) => ({
+      labels: Object.keys(s.labels).sort().map((name) => ({ name, value: s.labels[name]! })),
+      samples: s.samples.map(([timestamp, value]) => ({ timestamp, value })),
+      exemplars: [],
+      histograms: [],
+    })),
+    metadata: [],
+  };
+}
+
 export const REMOTE_WRITE_HEADERS = {
   "content-type": "application/x-protobuf",
   "content-encoding": "snappy",
