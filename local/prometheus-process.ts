@@ -6,7 +6,8 @@
  *   await fetch(`${prom.url}/api/v1/query?query=up`);
  *   await prom.stop();
  *
- * Children are killed when this process exits, however it exits short of SIGKILL, so nothing is left running.
+ * Children are killed when this process exits or is ended by SIGTERM/SIGHUP, so nothing is left running (only a
+ * SIGKILL of this process can orphan them).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -39,9 +40,21 @@ export interface PrometheusProcess {
 }
 
 const running = new Set<ChildProcess>();
-process.once("exit", () => {
+const killRunning = () => {
   for (const child of running) child.kill("SIGKILL");
-});
+};
+process.once("exit", killRunning);
+// A signal's default action ends the process without "exit" handlers (a test worker killed because the run's
+// output pipe closed, `kill <pid>`). Unless the program handles the signal itself (local/start.ts shuts down
+// gracefully), kill the children and let the signal take its default course.
+for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, function killThenDie() {
+    if (process.listenerCount(signal) > 1) return;
+    killRunning();
+    process.removeListener(signal, killThenDie);
+    process.kill(process.pid, signal);
+  });
+}
 
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusProcess> {
   const dataDir = resolve(options.dataDir ?? mkdtempSync(join(tmpdir(), `ampgate-prom-${options.mode}-`)));

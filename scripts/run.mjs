@@ -25,6 +25,8 @@ const DEBIAN_PACKAGES = {
   prometheus: "/usr/bin/prometheus",
   chromium: "/usr/bin/chromium",
   "python3-botocore": "/usr/lib/python3/dist-packages/botocore/__init__.py",
+  // Chromium depends on fontconfig but on no font: without one, the chart page renders without text.
+  "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 };
 
 function parseArgs(argv) {
