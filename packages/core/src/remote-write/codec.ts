@@ -34,7 +34,13 @@ class WireError extends Error {
   }
 }
 
-export function decodeWriteRequest(bytes: Uint8Array): WriteRequest {
+/** How a caller words the 400 for undecodable bytes (the RW 2.0 decoder names the series, not the 1.0 message). */
+export type DescribeInvalidProtobuf = (detail: string, offset: number, length: number) => string;
+
+const describeInvalidBody: DescribeInvalidProtobuf = (detail, offset, length) =>
+  `body is not a valid prometheus.WriteRequest: ${detail} (at byte ${offset} of ${length})`;
+
+export function decodeWriteRequest(bytes: Uint8Array, describeInvalid: DescribeInvalidProtobuf = describeInvalidBody): WriteRequest {
   const reader = new Reader(bytes);
   try {
     return readWriteRequest(reader);
@@ -42,10 +48,7 @@ export function decodeWriteRequest(bytes: Uint8Array): WriteRequest {
     if (error instanceof RequestError) throw error;
     const offset = error instanceof WireError ? error.offset : reader.pos;
     const detail = error instanceof Error ? error.message : String(error);
-    throw badRequest(
-      "invalid_protobuf",
-      `body is not a valid prometheus.WriteRequest: ${detail} (at byte ${offset} of ${bytes.length})`,
-    );
+    throw badRequest("invalid_protobuf", describeInvalid(detail, offset, bytes.length));
   }
 }
 

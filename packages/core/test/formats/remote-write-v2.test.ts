@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { RequestError } from "../../src/errors";
 import { remoteWriteFormat } from "../../src/formats/remote-write";
 import { remoteWriteMessage } from "../../src/formats/remote-write-v2/remote-write-message";
 import { compressSnappyBlock, encodeWriteRequest, validateWriteRequest } from "../../src/remote-write";
@@ -121,6 +122,18 @@ describe("Remote Write 2.0 → 1.0", () => {
     ["samples and histograms in one series", { symbols: ["", "__name__", "up"], timeseries: [{ labelsRefs: [1, 2], samples: [{ value: 1, timestamp: 1 }], histograms: [{ countInt: 1, timestamp: 1 }] }] }, /carries samples or histograms, not both/],
   ])("400 for %s", async (_title, request, message) => {
     await expect(decode(encodeV2(request), V2_CONTENT_TYPE)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
+  });
+
+  it("400 naming the series, not the 1.0 message or an offset in our copy, when a sample's bytes are invalid", async () => {
+    // Request { symbols: ["", "__name__", "up"], timeseries: [{ labels_refs: [1, 2], samples: [<wire type 7>] }] }
+    const series = new protobuf.Writer().uint32((1 << 3) | 2).fork().uint32(1).uint32(2).ldelim().uint32((2 << 3) | 2).bytes(new Uint8Array([0x0f]));
+    const body = new protobuf.Writer();
+    for (const symbol of ["", "__name__", "up"]) body.uint32((4 << 3) | 2).string(symbol);
+    body.uint32((5 << 3) | 2).bytes(series.finish());
+    const error = (await decode(body.finish(), V2_CONTENT_TYPE).then(() => undefined, (e: unknown) => e)) as RequestError;
+    expect(error).toMatchObject({ status: 400, reason: "invalid_protobuf" });
+    expect(error.message).toMatch(/^timeseries\[0\] up: a sample or histogram is not valid protobuf: /);
+    expect(error.message).not.toMatch(/prometheus\.WriteRequest|at byte/);
   });
 
   it("400 for bytes that are not a 2.0 request", async () => {

@@ -184,13 +184,12 @@ function decodeValues(raw: RawSeries, where: string): Pick<TimeSeries, "samples"
   for (const sample of raw.samples) series.uint32(V1_SAMPLES_TAG).bytes(sample);
   for (const histogram of raw.histograms) series.uint32(V1_HISTOGRAMS_TAG).bytes(histogram);
   const request = new Writer().uint32(V1_TIMESERIES_TAG).bytes(series.finish()).finish();
+  // Byte offsets would point into this re-framed copy, not the sender's body: the message names the series instead.
   try {
-    const [decoded] = decodeWriteRequest(request).timeseries;
+    const [decoded] = decodeWriteRequest(request, (detail) => `a sample or histogram is not valid protobuf: ${detail}`).timeseries;
     return { samples: decoded!.samples, histograms: decoded!.histograms };
   } catch (error) {
-    if (error instanceof RequestError) {
-      throw new RequestError(error.status, error.reason, `${where}: ${error.message.replace(/ \(at byte \d+ of \d+\)$/, "")}`);
-    }
+    if (error instanceof RequestError) throw new RequestError(error.status, error.reason, `${where}: ${error.message}`);
     throw error;
   }
 }
